@@ -1,0 +1,318 @@
+package dev.gitsync;
+
+import dev.gitsync.cli.ArgParser;
+import dev.gitsync.cli.ConfigFactory;
+import dev.gitsync.cli.Manual;
+import dev.gitsync.cli.ParsedOptions;
+import dev.gitsync.config.Config;
+import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.fs.AbsPath;
+import dev.gitsync.fs.AddUser;
+import dev.gitsync.fs.LockFiles;
+import dev.gitsync.git.Git;
+import dev.gitsync.git.GitConfigFile;
+import dev.gitsync.git.GitException;
+import dev.gitsync.log.ErrorFile;
+import dev.gitsync.log.Log;
+import dev.gitsync.log.Redactor;
+import dev.gitsync.process.SystemProcessRunner;
+import dev.gitsync.sync.Signals;
+import dev.gitsync.sync.SyncLoop;
+import dev.gitsync.sync.SyncPass;
+import dev.gitsync.sync.Trigger;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root: parse the command line, build the parts, run the sync loop, and pick the
+ * exit code. It is the only class that calls {@link System#exit}.
+ */
+public final class Main {
+  private static final Duration STARTUP_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final AtomicInteger stopSignal = new AtomicInteger();
+
+  private Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs git-sync and exits with its exit code. */
+  public static void main(String[] args) {
+    int code = new Main(System.getenv(), System.out, System.err).run(List.of(args));
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
+  }
+
+  /** The program version, from the jar manifest. */
+  public static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private int run(List<String> args) {
+    ParsedOptions p = ArgParser.parse(args, env);
+    p.warnings().forEach(err::println);
+    if (!p.envErrors().isEmpty()) {
+      p.envErrors().forEach(err::println);
+      return 1;
+    }
+    if (!p.usageErrors().isEmpty()) {
+      p.usageErrors().forEach(e -> err.println("ERROR: " + e));
+      err.println("Run 'git-sync --help' for usage.");
+      return 2;
+    }
+    if (p.bool("help")) {
+      out.print(Manual.help());
+      return 0;
+    }
+    if (p.bool("man")) {
+      out.print(Manual.man());
+      return 0;
+    }
+    if (p.bool("version")) {
+      out.println(version());
+      return 0;
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    ConfigFactory.Result r = ConfigFactory.build(p, cwd);
+    if (r.config().isEmpty()) {
+      r.errors().forEach(e -> err.println("ERROR: " + Redactor.redactUrls(e)));
+      err.println("Run 'git-sync --help' for usage.");
+      writeConfigErrorFile(p, cwd, r.errors());
+      return 1;
+    }
+    return sync(r.config().get());
+  }
+
+  /** Config errors also go to the error file, as plain text, when its path is known. */
+  private void writeConfigErrorFile(ParsedOptions p, Path cwd, List<String> errors) {
+    String file = p.string("error-file");
+    String root = p.string("root");
+    if (file.isEmpty() || root.isEmpty() && !Path.of(file).isAbsolute()) {
+      return;
+    }
+    try {
+      Path base = root.isEmpty() ? cwd : AbsPath.of(root, cwd).path();
+      new ErrorFile(AbsPath.of(file, base).path())
+          .write(Redactor.redactUrls(String.join("\n", errors)) + "\n");
+    } catch (IOException | RuntimeException e) {
+      err.println("ERROR: can't write error file: " + e.getMessage());
+    }
+  }
+
+  private int sync(Config config) {
+    Redactor redactor = new Redactor();
+    registerUrlSecrets(config.repo(), redactor);
+    Optional<ErrorFile> errorFile =
+        config.errorFile().map(f -> new ErrorFile(AbsPath.of(f, config.root().path()).path()));
+    Clock clock = Clock.systemDefaultZone();
+    Log log = new Log("", config.verbosity(), err, clock, redactor, errorFile);
+    log.info(
+        0,
+        "starting up",
+        "version",
+        version(),
+        "pid",
+        ProcessHandle.current().pid(),
+        "uid",
+        ids("uid"),
+        "gid",
+        ids("gid"),
+        "home",
+        env.getOrDefault("HOME", ""),
+        "flags",
+        config.startupFlags());
+
+    AbsPath root;
+    try {
+      Files.createDirectories(config.root().path());
+      if (config.groupWrite()) {
+        Files.setPosixFilePermissions(
+            config.root().path(), PosixFilePermissions.fromString("rwxrwxr-x"));
+      }
+      root = AbsPath.of(config.root().path().toRealPath());
+    } catch (IOException e) {
+      log.error(
+          String.valueOf(e.getMessage()),
+          "can't create or resolve --root",
+          "path",
+          config.root().toString());
+      return 1;
+    }
+    if (config.addUser()) {
+      try {
+        if (AddUser.ensure(
+            Path.of("/etc/passwd"), ids("uid"), ids("gid"), env.getOrDefault("HOME", "/tmp"))) {
+          log.info(1, "added user to /etc/passwd", "uid", ids("uid"));
+        }
+      } catch (IOException e) {
+        log.error(String.valueOf(e.getMessage()), "can't add user (--add-user)");
+        return 1;
+      }
+    }
+
+    Path gitConfig = null;
+    try (SystemProcessRunner runner =
+        new SystemProcessRunner(config.groupWrite() ? "0002" : null)) {
+      gitConfig = Files.createTempFile("git-sync.gitconfig.", "");
+      GitConfigFile cfg = defaultGitConfig();
+      try {
+        config.gitConfig().forEach(cfg::apply);
+      } catch (IllegalArgumentException e) {
+        log.error(e.getMessage(), "invalid flag: --git-config");
+        return 1;
+      }
+      cfg.write(gitConfig);
+      Map<String, String> gitEnv = new HashMap<>();
+      gitEnv.put("GIT_CONFIG_GLOBAL", gitConfig.toString());
+      gitEnv.put("GIT_CONFIG_NOSYSTEM", "true");
+      gitEnv.put("GIT_SSH_COMMAND", sshCommand(config));
+      Git git = new Git(runner, config.git(), gitEnv, clock, log);
+      try {
+        git.deadlineIn(STARTUP_COMMAND_TIMEOUT);
+        log.info(0, "git version", "version", git.version(root.path()));
+      } catch (GitException e) {
+        log.error(e.getMessage(), "can't run git (--git)", "git", config.git());
+        return 1;
+      }
+      return loop(config, git, log, clock, root, errorFile);
+    } catch (IOException e) {
+      log.error(String.valueOf(e.getMessage()), "can't write the private git config");
+      return 1;
+    } catch (InterruptedException e) {
+      return 128 + stopSignal.get();
+    } finally {
+      if (gitConfig != null) {
+        try {
+          Files.deleteIfExists(gitConfig);
+        } catch (IOException ignored) {
+          // A leftover temp file is harmless.
+        }
+      }
+    }
+  }
+
+  private int loop(
+      Config config, Git git, Log log, Clock clock, AbsPath root, Optional<ErrorFile> errorFile) {
+    Thread main = Thread.currentThread();
+    Signals.onShutdown(
+        n -> {
+          if (stopSignal.compareAndSet(0, n)) {
+            main.interrupt();
+          }
+        });
+    Trigger trigger = new Trigger();
+    if (config.syncOnSignal().isPresent()) {
+      try {
+        Signals.onSync(config.syncOnSignal().get(), trigger::fire);
+      } catch (IllegalArgumentException e) {
+        log.error(e.getMessage(), "invalid flag: --sync-on-signal");
+        return 1;
+      }
+    }
+    AbsPath link = AbsPath.of(config.link(), root.path());
+    SyncPass pass = new SyncPass(config, git, log, clock, root, link);
+    SyncLoop loop =
+        new SyncLoop(
+            config,
+            pass,
+            log,
+            clock,
+            trigger,
+            config.touchFile().map(f -> AbsPath.of(f, root.path()).path()),
+            errorFile);
+    boolean sleeping = false;
+    try {
+      SyncLoop.End end = loop.run();
+      if (end != SyncLoop.End.SLEEP_FOREVER) {
+        return end == SyncLoop.End.SUCCESS ? 0 : 1;
+      }
+      sleeping = true;
+      Trigger.sleepForever();
+      return 0;
+    } catch (InterruptedException e) {
+      log.info(0, "shutting down", "signal", stopSignal.get());
+      try {
+        for (Path lock : LockFiles.removeStale(root.path().resolve(".git"))) {
+          log.info(0, "removed lock file left by a stopped git process", "path", lock.toString());
+        }
+      } catch (IOException io) {
+        log.error(String.valueOf(io.getMessage()), "can't remove lock files");
+      }
+      return sleeping ? 0 : 128 + stopSignal.get();
+    }
+  }
+
+  private static GitConfigFile defaultGitConfig() {
+    GitConfigFile f = new GitConfigFile();
+    f.apply(new GitConfigEntry("gc.autoDetach", "false", false));
+    f.apply(new GitConfigEntry("gc.pruneExpire", "now", false));
+    f.apply(new GitConfigEntry("credential.helper", "cache --timeout 3600", false));
+    f.apply(new GitConfigEntry("core.askPass", "true", false));
+    // As released v4.7.1: volumes are often owned by another UID (upstream #696).
+    f.apply(new GitConfigEntry("safe.directory", "*", false));
+    return f;
+  }
+
+  /** GIT_SSH_COMMAND as upstream composes it: the user's value or ssh, keys, host checking. */
+  private String sshCommand(Config config) {
+    StringBuilder sb = new StringBuilder(env.getOrDefault("GIT_SSH_COMMAND", "ssh"));
+    if (config.verbosity() >= 9) {
+      sb.append(" -vvv");
+    } else if (config.verbosity() >= 7) {
+      sb.append(" -vv");
+    } else if (config.verbosity() >= 5) {
+      sb.append(" -v");
+    }
+    for (String key : config.ssh().keyFiles()) {
+      sb.append(" -i ").append(key);
+    }
+    if (config.ssh().knownHosts()) {
+      sb.append(" -o StrictHostKeyChecking=yes -o UserKnownHostsFile=")
+          .append(config.ssh().knownHostsFile());
+    } else {
+      sb.append(" -o StrictHostKeyChecking=no");
+    }
+    return sb.toString();
+  }
+
+  private static void registerUrlSecrets(String repo, Redactor redactor) {
+    try {
+      String info = URI.create(repo).getRawUserInfo();
+      if (info != null) {
+        redactor.register(info);
+        int colon = info.indexOf(':');
+        if (colon >= 0) {
+          redactor.register(info.substring(colon + 1));
+        }
+      }
+    } catch (IllegalArgumentException notAUri) {
+      // scp-style or local paths carry no password.
+    }
+  }
+
+  private static int ids(String which) {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + which);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package dev.gitsync.cli;
+
+import dev.gitsync.config.Config;
+import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.config.SyncSignal;
+import dev.gitsync.fs.AbsPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Applies upstream's deprecated-flag mappings and startup validation to parsed options, and builds
+ * the immutable {@link Config}. Unlike upstream, which stops at the first problem, it gathers every
+ * problem so that one failed start shows all of them.
+ */
+public final class ConfigFactory {
+  private static final Duration MIN_PERIOD = Duration.ofMillis(10);
+  private static final Duration MIN_HOOK = Duration.ofSeconds(1);
+
+  private ConfigFactory() {}
+
+  /**
+   * The outcome: a config, or the list of problems (never both).
+   *
+   * @param config the config when there were no problems
+   * @param errors the problems, each naming its flag
+   */
+  public record Result(Optional<Config> config, List<String> errors) {}
+
+  /** Validates the options and builds the config; {@code cwd} resolves a relative root. */
+  public static Result build(ParsedOptions p, Path cwd) {
+    List<String> errs = new ArrayList<>();
+
+    String rootFlag = p.string("root");
+    if (rootFlag.isEmpty()) {
+      errs.add("required flag: --root must be specified");
+    }
+    String repo = p.string("repo");
+    if (repo.isEmpty()) {
+      errs.add("required flag: --repo must be specified");
+    }
+
+    String ref = p.string("ref");
+    String branch = p.string("branch");
+    String rev = p.string("rev");
+    if (!branch.isEmpty() && (rev.isEmpty() || rev.equals("HEAD"))) {
+      ref = branch;
+    } else if (!rev.isEmpty() && branch.isEmpty()) {
+      ref = rev;
+    } else if (!branch.isEmpty() && !rev.isEmpty()) {
+      errs.add(
+          "deprecated flag combo: can't set --ref from deprecated --branch and --rev (one or"
+              + " the other is OK)");
+    }
+    if (ref.isEmpty()) {
+      errs.add("required flag: --ref must be specified");
+    }
+
+    int depth = p.integer("depth");
+    if (depth < 0) {
+      errs.add("invalid flag: --depth must be greater than or equal to 0");
+    }
+
+    Config.Submodules submodules =
+        oneOf(p, "submodules", Config.Submodules.class, errs, "recursive", "shallow", "off");
+    Config.GitGc gitGc =
+        oneOf(p, "git-gc", Config.GitGc.class, errs, "auto", "always", "aggressive", "off");
+
+    String link = p.string("link");
+    if (!p.string("dest").isEmpty()) {
+      link = p.string("dest");
+    }
+    if (link.isEmpty()) {
+      String[] parts = trimSlashes(repo).split("/");
+      link = parts[parts.length - 1];
+    }
+
+    Duration period = p.duration("period");
+    if (p.floating("wait") != 0) {
+      period = Duration.ofMillis((long) (p.floating("wait") * 1000));
+    }
+    if (period.compareTo(MIN_PERIOD) < 0) {
+      errs.add("invalid flag: --period must be at least 10ms");
+    }
+    Duration initPeriod = p.duration("init-period");
+    if (!initPeriod.isZero() && initPeriod.compareTo(MIN_PERIOD) < 0) {
+      errs.add("invalid flag: --init-period must be at least 10ms if set");
+    }
+    if (initPeriod.isZero()) {
+      initPeriod = period;
+    }
+
+    if (p.integer("change-permissions") != 0) {
+      errs.add("invalid flag: --change-permissions is no longer supported (use --group-write)");
+    }
+
+    Optional<SyncSignal> signal = Optional.empty();
+    if (!p.string("sync-on-signal").isEmpty()) {
+      try {
+        signal = Optional.of(SyncSignal.parse(p.string("sync-on-signal")));
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --sync-on-signal must be a valid signal name or number");
+      }
+    }
+
+    Duration syncTimeout = p.duration("sync-timeout");
+    if (p.integer("timeout") != 0) {
+      syncTimeout = Duration.ofSeconds(p.integer("timeout"));
+    }
+    if (syncTimeout.compareTo(MIN_PERIOD) < 0) {
+      errs.add("invalid flag: --sync-timeout must be at least 10ms");
+    }
+
+    int maxFailures = p.integer("max-failures");
+    if (p.integer("max-sync-failures") != 0) {
+      maxFailures = p.integer("max-sync-failures");
+    }
+    OptionalInt initMaxFailures =
+        p.isSet("init-max-failures")
+            ? OptionalInt.of(p.integer("init-max-failures"))
+            : OptionalInt.empty();
+
+    validateHooks(p, errs);
+    validateAuth(p, repo, errs);
+    if ((p.bool("http-metrics") || p.bool("http-pprof")) && p.string("http-bind").isEmpty()) {
+      errs.add("invalid flag: --http-metrics and --http-pprof require --http-bind to be specified");
+    }
+
+    List<GitConfigEntry> gitConfig = new ArrayList<>();
+    if (!p.string("git-config").isEmpty()) {
+      try {
+        gitConfig.addAll(GitConfigEntry.parse(p.string("git-config"), false));
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --git-config: " + e.getMessage());
+      }
+    }
+    for (String add : p.list("git-config-add")) {
+      try {
+        gitConfig.addAll(GitConfigEntry.parse(add, true));
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --git-config-add: " + e.getMessage());
+      }
+    }
+
+    rejectPending(p, errs);
+    for (String arg : p.positional()) {
+      errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
+    }
+
+    int verbosity = p.integer("v") >= 0 ? p.integer("v") : p.integer("verbose");
+
+    if (!errs.isEmpty()) {
+      return new Result(Optional.empty(), List.copyOf(errs));
+    }
+    Config c =
+        new Config(
+            repo,
+            ref,
+            depth,
+            p.string("filter"),
+            submodules,
+            AbsPath.of(rootFlag, cwd),
+            link,
+            nonEmpty(p.string("error-file")),
+            nonEmpty(p.string("touch-file")),
+            period,
+            initPeriod,
+            syncTimeout,
+            p.bool("one-time"),
+            signal,
+            maxFailures,
+            initMaxFailures,
+            p.bool("add-user"),
+            p.bool("group-write"),
+            p.duration("stale-worktree-timeout"),
+            p.string("git"),
+            List.copyOf(gitConfig),
+            gitGc,
+            verbosity,
+            new Config.Ssh(
+                p.list("ssh-key-file"),
+                p.bool("ssh-known-hosts"),
+                p.string("ssh-known-hosts-file")),
+            StartupFlags.describe(p, verbosity >= 4));
+    return new Result(Optional.of(c), List.of());
+  }
+
+  private static void validateHooks(ParsedOptions p, List<String> errs) {
+    if (!exechook(p).isEmpty()) {
+      atLeastOneSecond(p, "exechook-timeout", errs);
+      atLeastOneSecond(p, "exechook-backoff", errs);
+    }
+    if (!p.string("pre-publish-exechook-command").isEmpty()) {
+      atLeastOneSecond(p, "pre-publish-exechook-timeout", errs);
+      atLeastOneSecond(p, "pre-publish-exechook-backoff", errs);
+    }
+    if (!p.string("webhook-url").isEmpty()) {
+      int status = p.integer("webhook-success-status");
+      if (status == -1) {
+        status = 0;
+      }
+      if (status < 0) {
+        errs.add("invalid flag: --webhook-success-status must be a valid HTTP code or 0");
+      }
+      atLeastOneSecond(p, "webhook-timeout", errs);
+      atLeastOneSecond(p, "webhook-backoff", errs);
+    }
+  }
+
+  private static String exechook(ParsedOptions p) {
+    String legacy = p.string("sync-hook-command");
+    return legacy.isEmpty() ? p.string("exechook-command") : legacy;
+  }
+
+  private static void atLeastOneSecond(ParsedOptions p, String name, List<String> errs) {
+    if (p.duration(name).compareTo(MIN_HOOK) < 0) {
+      errs.add("invalid flag: --" + name + " must be at least 1s");
+    }
+  }
+
+  private static void validateAuth(ParsedOptions p, String repo, List<String> errs) {
+    String user = p.string("username");
+    boolean password =
+        !p.string("__env__GITSYNC_PASSWORD").isEmpty() || !p.string("password").isEmpty();
+    boolean passwordFile = !p.string("password-file").isEmpty();
+    if (!user.isEmpty()) {
+      if (!password && !passwordFile) {
+        errs.add("invalid flag: --username requires $GITSYNC_PASSWORD or --password-file");
+      }
+      if (password && passwordFile) {
+        errs.add(
+            "invalid flag: only one of $GITSYNC_PASSWORD and --password-file may be"
+                + " specified");
+      }
+      if (repo.matches("(?i)^https?://[^/@]*@.*")) {
+        errs.add(
+            "invalid flag: credentials may be specified in --repo or with --username, not"
+                + " both");
+      }
+    } else if (password || passwordFile) {
+      errs.add("invalid flag: $GITSYNC_PASSWORD and --password-file require --username");
+    }
+    boolean key =
+        !p.string("github-app-private-key-file").isEmpty()
+            || !p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY").isEmpty();
+    boolean appId = p.integer("github-app-application-id") != 0;
+    boolean clientId = !p.string("github-app-client-id").isEmpty();
+    boolean installation = p.integer("github-app-installation-id") != 0;
+    if (key || appId || clientId || installation) {
+      if (appId && clientId) {
+        errs.add(
+            "invalid flag: only one of --github-app-application-id or"
+                + " --github-app-client-id may be specified");
+      }
+      if (!installation) {
+        errs.add("invalid flag: --github-app-installation-id is required for GitHub app auth");
+      }
+      if (!key) {
+        errs.add(
+            "invalid flag: $GITSYNC_GITHUB_APP_PRIVATE_KEY or"
+                + " --github-app-private-key-file is required for GitHub app auth");
+      }
+      if (!p.string("github-app-private-key-file").isEmpty()
+          && !p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY").isEmpty()) {
+        errs.add(
+            "invalid flag: only one of $GITSYNC_GITHUB_APP_PRIVATE_KEY or"
+                + " --github-app-private-key-file may be specified");
+      }
+      if (!user.isEmpty() || password || passwordFile) {
+        errs.add(
+            "invalid flag: GitHub app auth may not be combined with --username,"
+                + " $GITSYNC_PASSWORD or --password-file");
+      }
+    }
+  }
+
+  /** Options whose feature is not built yet fail loudly rather than being ignored. */
+  private static void rejectPending(ParsedOptions p, List<String> errs) {
+    for (OptionDef o : Options.all()) {
+      if (o.pendingFeature() != null && p.isSet(o.name())) {
+        errs.add(
+            spelling(o)
+                + " is not supported yet by this git-sync: "
+                + o.pendingFeature()
+                + " is still being built; remove it for now");
+      }
+    }
+    if (p.isSet("sync-hook-command")) {
+      errs.add(
+          "--sync-hook-command is not supported yet by this git-sync: "
+              + Options.HOOKS
+              + " is still being built; remove it for now");
+    }
+    if (p.isSet("password")) {
+      errs.add(
+          "--password is not supported yet by this git-sync: "
+              + Options.AUTH
+              + " is still being built; remove it for now");
+    }
+  }
+
+  private static String spelling(OptionDef o) {
+    return o.hasFlag() ? o.flag() : "$" + o.primaryEnv();
+  }
+
+  private static <E extends Enum<E>> E oneOf(
+      ParsedOptions p, String name, Class<E> type, List<String> errs, String... allowed) {
+    String v = p.string(name);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+      }
+    }
+    errs.add(
+        "invalid flag: --"
+            + name
+            + " must be one of "
+            + String.join(", ", quote(allowed))
+            + " (got \""
+            + v
+            + "\")");
+    return type.getEnumConstants()[0];
+  }
+
+  private static List<String> quote(String[] values) {
+    List<String> l = new ArrayList<>();
+    for (String v : values) {
+      l.add("\"" + v + "\"");
+    }
+    return l;
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+
+  private static String trimSlashes(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == '/') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == '/') {
+      end--;
+    }
+    return s.substring(start, end);
+  }
+}

@@ -1,0 +1,795 @@
+package dev.gitsync.cli;
+
+import dev.gitsync.cli.OptionDef.Visibility;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The option table: every flag and env var upstream git-sync v4 accepts, declared once. Names, env
+ * vars (with their legacy aliases), types and defaults match upstream's main.go; the texts follow
+ * upstream's manual.
+ */
+public final class Options {
+  /** Feature names for options whose feature is not built yet. */
+  static final String HOOKS = "exec hooks and webhooks";
+
+  static final String HTTP = "the HTTP endpoint";
+  static final String AUTH = "HTTP authentication";
+  static final String GITHUB = "GitHub App authentication";
+  static final String SPARSE = "sparse checkout";
+
+  private static final List<OptionDef> ALL = build();
+  private static final Map<String, OptionDef> BY_NAME = index();
+
+  private Options() {}
+
+  /** Every option, in the order the manual lists them. */
+  public static List<OptionDef> all() {
+    return ALL;
+  }
+
+  /** Looks up an option by its long name (without dashes), or returns null. */
+  public static OptionDef byName(String name) {
+    return BY_NAME.get(name);
+  }
+
+  /** Looks up an option by its shorthand letter, or returns null. */
+  public static OptionDef byShorthand(char c) {
+    for (OptionDef o : ALL) {
+      if (o.shorthand() == c) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, OptionDef> index() {
+    Map<String, OptionDef> m = new LinkedHashMap<>();
+    for (OptionDef o : ALL) {
+      m.put(o.name(), o);
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static List<OptionDef> build() {
+    List<OptionDef> l = new ArrayList<>();
+    // Source.
+    l.add(
+        o("repo", OptionType.STRING, "", "the git repository to sync (required)")
+            .env("GITSYNC_REPO", "GIT_SYNC_REPO")
+            .man(
+                "The git repository to sync. This flag is required. Credentials embedded in an"
+                    + " http(s) URL are never logged.")
+            .def());
+    l.add(
+        o("ref", OptionType.STRING, "HEAD", "the git revision (branch, tag, or hash) to sync")
+            .env("GITSYNC_REF")
+            .man(
+                "The git revision (branch, tag, or hash) to check out. If not specified, this"
+                    + " defaults to \"HEAD\" (of the upstream repo's default branch). A hash must"
+                    + " be the full 40 hex digits; once a hash has synced, git-sync stops polling.")
+            .def());
+    l.add(
+        o(
+                "depth",
+                OptionType.INT,
+                "1",
+                "create a shallow clone with history truncated to N commits")
+            .env("GITSYNC_DEPTH", "GIT_SYNC_DEPTH")
+            .man(
+                "Create a shallow clone with history truncated to the specified number of"
+                    + " commits. If not specified, this defaults to syncing a single commit."
+                    + " Setting this to 0 will sync the full history of the repo (and unshallow a"
+                    + " repo that was synced shallow).")
+            .def());
+    l.add(
+        o("filter", OptionType.STRING, "", "the filter to pass to git fetch (partial clone)")
+            .env("GITSYNC_FILTER")
+            .man(
+                "The git object filter to use for partial clones, passed to 'git fetch"
+                    + " --filter', for example \"blob:none\". If not specified, no filter is"
+                    + " used.")
+            .def());
+    l.add(
+        o(
+                "submodules",
+                OptionType.STRING,
+                "recursive",
+                "git submodule behavior: one of 'recursive', 'shallow', or 'off'")
+            .env("GITSYNC_SUBMODULES", "GIT_SYNC_SUBMODULES")
+            .man(
+                "The git submodule behavior: one of \"recursive\", \"shallow\", or \"off\". If"
+                    + " not specified, this defaults to \"recursive\".")
+            .def());
+    l.add(
+        o("sparse-checkout-file", OptionType.STRING, "", "the path to a sparse-checkout file")
+            .env("GITSYNC_SPARSE_CHECKOUT_FILE", "GIT_SYNC_SPARSE_CHECKOUT_FILE")
+            .man(
+                "The path to a git sparse-checkout file (see git documentation for details)"
+                    + " which controls which files and directories will be checked out. If not"
+                    + " specified, the default is to check out the entire repo.")
+            .pending(SPARSE)
+            .def());
+    // Destination.
+    l.add(
+        o("root", OptionType.STRING, "", "the root directory for git-sync operations (required)")
+            .env("GITSYNC_ROOT", "GIT_SYNC_ROOT")
+            .man(
+                "The root directory for git-sync operations, under which --link will be"
+                    + " created. This must be a path that either a) does not exist (it will be"
+                    + " created); b) is an empty directory; or c) is a directory which can be"
+                    + " emptied by removing all of the contents. This flag is required.")
+            .def());
+    l.add(
+        o(
+                "link",
+                OptionType.STRING,
+                "",
+                "the path (absolute or relative to --root) at which to create a symlink to the synced tree")
+            .env("GITSYNC_LINK", "GIT_SYNC_LINK")
+            .man(
+                "The path to at which to create a symlink which points to the current git"
+                    + " directory, at the currently synced hash. This may be an absolute path or"
+                    + " a relative path, in which case it is relative to --root. Consumers of the"
+                    + " synced files should always use this link - it is updated atomically and"
+                    + " should always be valid. The basename of the target of the link is the"
+                    + " current hash. If not specified, this defaults to the leaf dir of --repo.")
+            .def());
+    l.add(
+        o(
+                "error-file",
+                OptionType.STRING,
+                "",
+                "the path (absolute or relative to --root) to an optional file into which errors will be written")
+            .env("GITSYNC_ERROR_FILE", "GIT_SYNC_ERROR_FILE")
+            .man(
+                "The path to an optional file into which errors will be written. This may be"
+                    + " an absolute path or a relative path, in which case it is relative to"
+                    + " --root. The file is removed after a successful sync.")
+            .def());
+    // Loop.
+    l.add(
+        o(
+                "period",
+                OptionType.DURATION,
+                "10s",
+                "how long to wait between syncs, must be >= 10ms; --wait overrides this")
+            .env("GITSYNC_PERIOD", "GIT_SYNC_PERIOD")
+            .man(
+                "How long to wait between sync attempts. This must be at least 10ms. This"
+                    + " flag obsoletes --wait, but if --wait is specified, it will take"
+                    + " precedence. If not specified, this defaults to 10 seconds (\"10s\").")
+            .def());
+    l.add(
+        o(
+                "init-period",
+                OptionType.DURATION,
+                "0s",
+                "how long to wait between sync attempts until the first success, must be >= 10ms if set")
+            .env("GITSYNC_INIT_PERIOD")
+            .man(
+                "How long to wait between sync attempts until the first successful sync. This"
+                    + " must be at least 10ms if set. If not specified, --period is used.")
+            .def());
+    l.add(
+        o(
+                "sync-timeout",
+                OptionType.DURATION,
+                "2m0s",
+                "the total time allowed for one complete sync, must be >= 10ms; --timeout overrides this")
+            .env("GITSYNC_SYNC_TIMEOUT", "GIT_SYNC_SYNC_TIMEOUT")
+            .man(
+                "The total time allowed for one complete sync, including cleanup and garbage"
+                    + " collection. This must be at least 10ms. A git process still running at"
+                    + " the deadline is killed with its children. This flag obsoletes --timeout,"
+                    + " but if --timeout is specified, it will take precedence. If not specified,"
+                    + " this defaults to 120 seconds (\"120s\").")
+            .def());
+    l.add(
+        o("one-time", OptionType.BOOL, "false", "exit after the first sync")
+            .env("GITSYNC_ONE_TIME", "GIT_SYNC_ONE_TIME")
+            .man(
+                "Exit after one sync: 0 if it succeeded, 1 if it failed. Useful for init"
+                    + " containers.")
+            .def());
+    l.add(
+        o(
+                "sync-on-signal",
+                OptionType.STRING,
+                "",
+                "sync on receipt of the specified signal (e.g. SIGHUP)")
+            .env("GITSYNC_SYNC_ON_SIGNAL", "GIT_SYNC_SYNC_ON_SIGNAL")
+            .man(
+                "Indicates that a sync attempt should occur upon receipt of the specified"
+                    + " signal name (e.g. SIGHUP) or number (e.g. 1). If a sync is already in"
+                    + " progress, another sync will be triggered as soon as the current one"
+                    + " completes. If not specified, signals will not trigger syncs. Signals the"
+                    + " Java runtime reserves for itself (such as SIGQUIT) are rejected at"
+                    + " startup.")
+            .def());
+    l.add(
+        o(
+                "max-failures",
+                OptionType.INT,
+                "0",
+                "the number of consecutive failures allowed before aborting (-1 will retry forever)")
+            .env("GITSYNC_MAX_FAILURES", "GIT_SYNC_MAX_FAILURES")
+            .man(
+                "The number of consecutive failures allowed before aborting (the first sync"
+                    + " must succeed unless --init-max-failures is also set). Setting this to a"
+                    + " negative value will retry forever after the initial sync. If not"
+                    + " specified, this defaults to 0, meaning any sync failure will terminate"
+                    + " git-sync.")
+            .def());
+    l.add(
+        o(
+                "init-max-failures",
+                OptionType.INT,
+                "0",
+                "the number of consecutive failures allowed before the first success (-1 will retry forever)")
+            .env("GITSYNC_INIT_MAX_FAILURES")
+            .man(
+                "The number of consecutive failures allowed before the first successful sync"
+                    + " aborts git-sync. Setting this to a negative value will retry forever. It"
+                    + " only applies when set; otherwise the first sync must succeed.")
+            .def());
+    l.add(
+        o(
+                "touch-file",
+                OptionType.STRING,
+                "",
+                "the path (absolute or relative to --root) to an optional file which will be touched whenever a sync completes")
+            .env("GITSYNC_TOUCH_FILE", "GIT_SYNC_TOUCH_FILE")
+            .man(
+                "The path to an optional file which will be touched whenever a sync completes."
+                    + " This may be an absolute path or a relative path, in which case it is"
+                    + " relative to --root.")
+            .def());
+    l.add(
+        o(
+                "add-user",
+                OptionType.BOOL,
+                "false",
+                "add a record to /etc/passwd for the current UID/GID (needed to use SSH with an arbitrary UID)")
+            .env("GITSYNC_ADD_USER", "GIT_SYNC_ADD_USER")
+            .man(
+                "Add a record to /etc/passwd for the current UID/GID. This is needed to use"
+                    + " SSH with an arbitrary UID. This assumes that /etc/passwd is writable by"
+                    + " the current UID. Nothing is added when the UID already has a record.")
+            .def());
+    l.add(
+        o(
+                "group-write",
+                OptionType.BOOL,
+                "false",
+                "ensure that all data (repo, worktrees, etc.) is group writable")
+            .env("GITSYNC_GROUP_WRITE", "GIT_SYNC_GROUP_WRITE")
+            .man(
+                "Ensure that data written to disk (including the git repo metadata, checked"
+                    + " out files, worktrees, and symlink) are all group writable. This"
+                    + " corresponds to git's notion of a \"shared repository\". This is useful in"
+                    + " cases where data produced by git-sync is used by a different UID. This"
+                    + " replaces the older --change-permissions flag.")
+            .def());
+    l.add(
+        o(
+                "stale-worktree-timeout",
+                OptionType.DURATION,
+                "0s",
+                "how long to retain non-current worktrees")
+            .env("GITSYNC_STALE_WORKTREE_TIMEOUT")
+            .man(
+                "The length of time to retain stale (not the current link target) worktrees"
+                    + " before being removed. Once this duration has elapsed, a stale worktree"
+                    + " will be removed during the next sync attempt. If not specified, this"
+                    + " defaults to 0, meaning that stale worktrees will be removed immediately.")
+            .def());
+    // Hooks.
+    l.add(
+        o(
+                "exechook-command",
+                OptionType.STRING,
+                "",
+                "an optional command to be run when syncs complete (must be idempotent)")
+            .env("GITSYNC_EXECHOOK_COMMAND", "GIT_SYNC_EXECHOOK_COMMAND")
+            .man(
+                "An optional command to be executed after syncing a new hash of the remote"
+                    + " repository. This command does not take any arguments and executes with"
+                    + " the synced repo as its working directory. The $GITSYNC_HASH environment"
+                    + " variable will be set to the git hash that was synced. Hooks must be"
+                    + " idempotent. This flag obsoletes --sync-hook-command, but if"
+                    + " sync-hook-command is specified, it will take precedence.")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o("exechook-timeout", OptionType.DURATION, "30s", "the timeout for the exechook")
+            .env("GITSYNC_EXECHOOK_TIMEOUT", "GIT_SYNC_EXECHOOK_TIMEOUT")
+            .man("The timeout for the --exechook-command. This must be at least 1s.")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "exechook-backoff",
+                OptionType.DURATION,
+                "3s",
+                "the time to wait before retrying a failed exechook")
+            .env("GITSYNC_EXECHOOK_BACKOFF", "GIT_SYNC_EXECHOOK_BACKOFF")
+            .man("The time to wait before retrying a failed --exechook-command (at least 1s).")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "pre-publish-exechook-command",
+                OptionType.STRING,
+                "",
+                "an optional command to be run after a worktree is ready and before it is published")
+            .env("GITSYNC_PRE_PUBLISH_EXECHOOK_COMMAND")
+            .man(
+                "An optional command to be executed in a new worktree before the --link is"
+                    + " switched to it. $GITSYNC_HASH is set to the new hash.")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "pre-publish-exechook-timeout",
+                OptionType.DURATION,
+                "30s",
+                "the timeout for the pre-publish exechook")
+            .env("GITSYNC_PRE_PUBLISH_EXECHOOK_TIMEOUT")
+            .man("The timeout for the --pre-publish-exechook-command (at least 1s).")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "pre-publish-exechook-backoff",
+                OptionType.DURATION,
+                "3s",
+                "the time to wait before retrying a failed pre-publish exechook")
+            .env("GITSYNC_PRE_PUBLISH_EXECHOOK_BACKOFF")
+            .man("The time to wait before retrying a failed --pre-publish-exechook-command.")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "webhook-url",
+                OptionType.STRING,
+                "",
+                "a URL for optional webhook notifications when syncs complete")
+            .env("GITSYNC_WEBHOOK_URL", "GIT_SYNC_WEBHOOK_URL")
+            .man(
+                "A URL for optional webhook notifications when syncs complete. The header"
+                    + " 'Gitsync-Hash' will be set to the git hash that was synced. The URL is"
+                    + " treated as a secret and never logged whole.")
+            .secret()
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o("webhook-method", OptionType.STRING, "POST", "the HTTP method for the webhook")
+            .env("GITSYNC_WEBHOOK_METHOD", "GIT_SYNC_WEBHOOK_METHOD")
+            .man("The HTTP method for the --webhook-url.")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "webhook-success-status",
+                OptionType.INT,
+                "200",
+                "the HTTP status code indicating a successful webhook (0 disables success checks)")
+            .env("GITSYNC_WEBHOOK_SUCCESS_STATUS", "GIT_SYNC_WEBHOOK_SUCCESS_STATUS")
+            .man(
+                "The HTTP status code indicating a successful --webhook-url. Setting this to"
+                    + " 0 disables success checks, which makes webhooks \"fire-and-forget\".")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o("webhook-timeout", OptionType.DURATION, "1s", "the timeout for the webhook")
+            .env("GITSYNC_WEBHOOK_TIMEOUT", "GIT_SYNC_WEBHOOK_TIMEOUT")
+            .man("The timeout for the --webhook-url (at least 1s).")
+            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "webhook-backoff",
+                OptionType.DURATION,
+                "3s",
+                "the time to wait before retrying a failed webhook")
+            .env("GITSYNC_WEBHOOK_BACKOFF", "GIT_SYNC_WEBHOOK_BACKOFF")
+            .man("The time to wait before retrying a failed --webhook-url (at least 1s).")
+            .pending(HOOKS)
+            .def());
+    // Authentication.
+    l.add(
+        o("username", OptionType.STRING, "", "the username to use for git auth")
+            .env("GITSYNC_USERNAME", "GIT_SYNC_USERNAME")
+            .man(
+                "The username to use for git authentication (see --password-file or"
+                    + " $GITSYNC_PASSWORD). If more than one username and password is required"
+                    + " (e.g. with submodules), use --credential.")
+            .pending(AUTH)
+            .def());
+    l.add(
+        o(
+                "__env__GITSYNC_PASSWORD",
+                OptionType.STRING,
+                "",
+                "the password or personal access token to use for git auth (env only)")
+            .env("GITSYNC_PASSWORD", "GIT_SYNC_PASSWORD")
+            .man(
+                "$GITSYNC_PASSWORD: the password or personal access token to use for git"
+                    + " authentication (see --username). Prefer --password-file.")
+            .secret()
+            .hidden()
+            .pending(AUTH)
+            .def());
+    l.add(
+        o(
+                "password-file",
+                OptionType.STRING,
+                "",
+                "the file from which the password or personal access token for git auth will be sourced")
+            .env("GITSYNC_PASSWORD_FILE", "GIT_SYNC_PASSWORD_FILE")
+            .man(
+                "The file from which the password or personal access token to use for git"
+                    + " authentication (see --username) will be read, before every sync.")
+            .pending(AUTH)
+            .def());
+    l.add(
+        o(
+                "credential",
+                OptionType.STRING_LIST,
+                "",
+                "one or more credentials (see --man for details) available for authentication")
+            .env("GITSYNC_CREDENTIAL")
+            .man(
+                "Make one or more credentials available for authentication. This flag may be"
+                    + " specified more than once. The value is a JSON object or list of objects"
+                    + " with fields \"url\", \"username\", and one of \"password\" or"
+                    + " \"password-file\".")
+            .secret()
+            .pending(AUTH)
+            .def());
+    l.add(
+        o("ssh-key-file", OptionType.STRING_LIST, "/etc/git-secret/ssh", "the SSH key(s) to use")
+            .env("GITSYNC_SSH_KEY_FILE", "GIT_SYNC_SSH_KEY_FILE", "GIT_SSH_KEY_FILE")
+            .man(
+                "The SSH key(s) to use when using git over SSH. This flag may be specified"
+                    + " more than once and the environment variable will be parsed like PATH -"
+                    + " using a colon (':') to separate elements. If not specified, this"
+                    + " defaults to \"/etc/git-secret/ssh\".")
+            .def());
+    l.add(
+        o("ssh-known-hosts", OptionType.BOOL, "true", "enable SSH known_hosts verification")
+            .env("GITSYNC_SSH_KNOWN_HOSTS", "GIT_SYNC_KNOWN_HOSTS", "GIT_KNOWN_HOSTS")
+            .man(
+                "Enable SSH known_hosts verification when using git over SSH. If not"
+                    + " specified, this defaults to true.")
+            .def());
+    l.add(
+        o(
+                "ssh-known-hosts-file",
+                OptionType.STRING,
+                "/etc/git-secret/known_hosts",
+                "the known_hosts file to use")
+            .env(
+                "GITSYNC_SSH_KNOWN_HOSTS_FILE",
+                "GIT_SYNC_SSH_KNOWN_HOSTS_FILE",
+                "GIT_SSH_KNOWN_HOSTS_FILE")
+            .man(
+                "The known_hosts file to use when --ssh-known-hosts is specified. If not"
+                    + " specified, this defaults to \"/etc/git-secret/known_hosts\".")
+            .def());
+    l.add(
+        o(
+                "cookie-file",
+                OptionType.BOOL,
+                "false",
+                "use a git cookiefile (/etc/git-secret/cookie_file) for authentication")
+            .env("GITSYNC_COOKIE_FILE", "GIT_SYNC_COOKIE_FILE", "GIT_COOKIE_FILE")
+            .man("Use a git cookiefile (/etc/git-secret/cookie_file) for authentication.")
+            .pending(AUTH)
+            .def());
+    l.add(
+        o(
+                "askpass-url",
+                OptionType.STRING,
+                "",
+                "a URL to query for git credentials (username=<value> and password=<value>)")
+            .env("GITSYNC_ASKPASS_URL", "GIT_SYNC_ASKPASS_URL", "GIT_ASKPASS_URL")
+            .man(
+                "A URL to query for git credentials. The query must return success (200) and"
+                    + " produce a series of key=value lines, including \"username=<value>\" and"
+                    + " \"password=<value>\".")
+            .secret()
+            .pending(AUTH)
+            .def());
+    l.add(
+        o(
+                "github-base-url",
+                OptionType.STRING,
+                "https://api.github.com/",
+                "the GitHub base URL to use in GitHub requests when GitHub app auth is used")
+            .env("GITSYNC_GITHUB_BASE_URL")
+            .man("The GitHub base URL to use in GitHub requests when GitHub app auth is used.")
+            .pending(GITHUB)
+            .def());
+    l.add(
+        o(
+                "__env__GITSYNC_GITHUB_APP_PRIVATE_KEY",
+                OptionType.STRING,
+                "",
+                "the private key for GitHub app auth (env only)")
+            .env("GITSYNC_GITHUB_APP_PRIVATE_KEY")
+            .man("$GITSYNC_GITHUB_APP_PRIVATE_KEY: the private key to use for GitHub app auth.")
+            .secret()
+            .hidden()
+            .pending(GITHUB)
+            .def());
+    l.add(
+        o(
+                "github-app-private-key-file",
+                OptionType.STRING,
+                "",
+                "the file from which the private key for GitHub app auth will be sourced")
+            .env("GITSYNC_GITHUB_APP_PRIVATE_KEY_FILE")
+            .man("The file from which the private key to use for GitHub app auth is read.")
+            .pending(GITHUB)
+            .def());
+    l.add(
+        o(
+                "github-app-client-id",
+                OptionType.STRING,
+                "",
+                "the GitHub app client ID to use for GitHub app auth")
+            .env("GITSYNC_GITHUB_APP_CLIENT_ID")
+            .man("The client ID of the GitHub app used for GitHub app auth.")
+            .pending(GITHUB)
+            .def());
+    l.add(
+        o(
+                "github-app-application-id",
+                OptionType.INT,
+                "0",
+                "the GitHub app ID to use for GitHub app auth")
+            .env("GITSYNC_GITHUB_APP_APPLICATION_ID")
+            .man("The application ID of the GitHub app used for GitHub app auth.")
+            .pending(GITHUB)
+            .def());
+    l.add(
+        o(
+                "github-app-installation-id",
+                OptionType.INT,
+                "0",
+                "the GitHub app installation ID to use for GitHub app auth")
+            .env("GITSYNC_GITHUB_APP_INSTALLATION_ID")
+            .man("The installation ID of the GitHub app used for GitHub app auth.")
+            .pending(GITHUB)
+            .def());
+    // Git.
+    l.add(
+        o(
+                "git",
+                OptionType.STRING,
+                "git",
+                "the git command to run (subject to PATH search, mostly for testing)")
+            .env("GITSYNC_GIT", "GIT_SYNC_GIT")
+            .man("The git command to run (subject to PATH search, mostly for testing).")
+            .def());
+    l.add(
+        o(
+                "git-config",
+                OptionType.STRING,
+                "",
+                "additional git config options in 'section.var1:val1,\"section.sub.var2\":\"val2\"' format")
+            .env("GITSYNC_GIT_CONFIG", "GIT_SYNC_GIT_CONFIG")
+            .man(
+                "Additional git config options in a comma-separated 'key:val' format. The"
+                    + " parsed keys and values are set with 'git config' semantics (a later value"
+                    + " replaces an earlier one) and must be valid for git. Both keys and values"
+                    + " can be either quoted or unquoted strings. Within quoted keys and all"
+                    + " values (quoted or not), the following escape sequences are supported:"
+                    + " '\\n' => [newline], '\\t' => [tab], '\\\"' => '\"', '\\,' => ',', '\\\\'"
+                    + " => '\\'. To include a colon within a key (e.g. a URL) the key must be"
+                    + " quoted. Within unquoted values commas must be escaped. Within quoted"
+                    + " values commas may be escaped, but are not required to be. Any other"
+                    + " escape sequence is an error.")
+            .def());
+    l.add(
+        o(
+                "git-config-add",
+                OptionType.STRING_LIST,
+                "",
+                "additional git config options in 'key:val' format, added rather than set (repeatable)")
+            .man(
+                "Like --git-config, but each value is added ('git config --add') rather than"
+                    + " set, for multi-valued keys such as safe.directory. This flag may be"
+                    + " specified more than once. It has no env var.")
+            .def());
+    l.add(
+        o(
+                "git-gc",
+                OptionType.STRING,
+                "always",
+                "git garbage collection behavior: one of 'auto', 'always', 'aggressive', or 'off'")
+            .env("GITSYNC_GIT_GC", "GIT_SYNC_GIT_GC")
+            .man(
+                "The git garbage collection behavior after worktrees were removed: one of"
+                    + " \"auto\" (git gc --auto, which respects git's gc.* config), \"always\""
+                    + " (git gc), \"aggressive\" (git gc --aggressive, which may require a longer"
+                    + " --sync-timeout), or \"off\". The default is \"always\", as in upstream's"
+                    + " code (its manual says \"auto\").")
+            .def());
+    // HTTP.
+    l.add(
+        o(
+                "http-bind",
+                OptionType.STRING,
+                "",
+                "the bind address (including port) for git-sync's HTTP endpoint")
+            .env("GITSYNC_HTTP_BIND", "GIT_SYNC_HTTP_BIND")
+            .man(
+                "The bind address (including port) for git-sync's HTTP endpoint. The '/' URL"
+                    + " of this endpoint is suitable for Kubernetes startup and liveness probes,"
+                    + " returning a 5xx error until the first sync is complete, and a 200 status"
+                    + " thereafter.")
+            .pending(HTTP)
+            .def());
+    l.add(
+        o("http-metrics", OptionType.BOOL, "false", "enable metrics on git-sync's HTTP endpoint")
+            .env("GITSYNC_HTTP_METRICS", "GIT_SYNC_HTTP_METRICS")
+            .man("Enable metrics on git-sync's HTTP endpoint at /metrics. Requires --http-bind.")
+            .pending(HTTP)
+            .def());
+    l.add(
+        o(
+                "http-pprof",
+                OptionType.BOOL,
+                "false",
+                "enable the debug endpoints on git-sync's HTTP endpoint")
+            .env("GITSYNC_HTTP_PPROF", "GIT_SYNC_HTTP_PPROF")
+            .man(
+                "Enable the debug endpoints on git-sync's HTTP endpoint at /debug/pprof."
+                    + " Requires --http-bind.")
+            .pending(HTTP)
+            .def());
+    // Logging and info.
+    l.add(
+        o("verbose", OptionType.INT, "0", "logs at this V level and lower will be printed")
+            .shorthand('v')
+            .env("GITSYNC_VERBOSE")
+            .man(
+                "Set the log verbosity level. Logs at this level and lower will be printed."
+                    + " 0: minimal, just log updates; 1: more details about updates; 2: log the"
+                    + " sync loop; 3: more details about the sync loop; 4: more details; 5: log"
+                    + " all executed commands; 6: log stdout/stderr of all executed commands; 9:"
+                    + " tracing and debug messages.")
+            .def());
+    l.add(
+        o("version", OptionType.BOOL, "false", "print the version and exit")
+            .man("Print the version and exit.")
+            .def());
+    l.add(
+        o("help", OptionType.BOOL, "false", "print help text and exit")
+            .shorthand('h')
+            .man("Print help text and exit. -? is accepted too.")
+            .def());
+    l.add(
+        o("man", OptionType.BOOL, "false", "print the full manual and exit")
+            .man("Print this manual and exit.")
+            .def());
+    // Deprecated v3 names.
+    l.add(dep("branch", OptionType.STRING, "", "--ref", "GIT_SYNC_BRANCH"));
+    l.add(dep("rev", OptionType.STRING, "", "--ref", "GIT_SYNC_REV"));
+    l.add(dep("dest", OptionType.STRING, "", "--link", "GIT_SYNC_DEST"));
+    l.add(dep("wait", OptionType.FLOAT, "0", "--period", "GIT_SYNC_WAIT"));
+    l.add(dep("timeout", OptionType.INT, "0", "--sync-timeout", "GIT_SYNC_TIMEOUT"));
+    l.add(
+        dep(
+            "max-sync-failures",
+            OptionType.INT,
+            "0",
+            "--max-failures",
+            "GIT_SYNC_MAX_SYNC_FAILURES"));
+    l.add(
+        dep(
+            "sync-hook-command",
+            OptionType.STRING,
+            "",
+            "--exechook-command",
+            "GIT_SYNC_HOOK_COMMAND"));
+    l.add(dep("password", OptionType.STRING, "", "$GITSYNC_PASSWORD"));
+    l.add(dep("change-permissions", OptionType.INT, "0", "--group-write", "GIT_SYNC_PERMISSIONS"));
+    l.add(dep("v", OptionType.INT, "-1", "-v"));
+    l.add(dep("ssh", OptionType.BOOL, "false", "nothing (it is no longer needed)"));
+    return List.copyOf(l);
+  }
+
+  private static OptionDef dep(
+      String name, OptionType type, String def, String replacement, String... envs) {
+    Builder b =
+        o(name, type, def, "DEPRECATED: use " + replacement + " instead")
+            .env(envs)
+            .man("DEPRECATED: use " + replacement + " instead.");
+    b.visibility = Visibility.DEPRECATED;
+    b.replacement = replacement;
+    if (name.equals("password")) {
+      b.secret = true;
+    }
+    return b.def();
+  }
+
+  private static Builder o(String name, OptionType type, String def, String help) {
+    return new Builder(name, type, def, help);
+  }
+
+  /** Fluent declaration of one option; keeps the table above readable. */
+  private static final class Builder {
+    private final String name;
+    private final OptionType type;
+    private final String def;
+    private final String help;
+    private char shorthand;
+    private List<String> envs = List.of();
+    private String manual;
+    private boolean secret;
+    private Visibility visibility = Visibility.NORMAL;
+    private String replacement;
+    private String pending;
+
+    Builder(String name, OptionType type, String def, String help) {
+      this.name = name;
+      this.type = type;
+      this.def = def;
+      this.help = help;
+      this.manual = help;
+    }
+
+    Builder env(String... names) {
+      envs = Arrays.asList(names);
+      return this;
+    }
+
+    Builder shorthand(char c) {
+      shorthand = c;
+      return this;
+    }
+
+    Builder man(String text) {
+      manual = text;
+      return this;
+    }
+
+    Builder secret() {
+      secret = true;
+      return this;
+    }
+
+    Builder hidden() {
+      visibility = Visibility.HIDDEN;
+      return this;
+    }
+
+    Builder pending(String feature) {
+      pending = feature;
+      return this;
+    }
+
+    OptionDef def() {
+      return new OptionDef(
+          name,
+          shorthand,
+          type,
+          def,
+          List.copyOf(envs),
+          help,
+          manual,
+          secret,
+          visibility,
+          replacement,
+          pending);
+    }
+  }
+}

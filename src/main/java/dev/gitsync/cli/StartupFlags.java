@@ -1,0 +1,50 @@
+package dev.gitsync.cli;
+
+import dev.gitsync.log.Redactor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flag list for the "starting up" log line: the options that were set (or all of them at {@code
+ * -v 4} and above), as upstream logs them, with secret values and URL credentials hidden.
+ */
+final class StartupFlags {
+  private StartupFlags() {}
+
+  static List<String> describe(ParsedOptions p, boolean all) {
+    List<String> out = new ArrayList<>();
+    for (OptionDef o : Options.all()) {
+      if (!o.hasFlag() && !p.isSet(o.name())) {
+        continue;
+      }
+      if (!all && !p.isSet(o.name())) {
+        continue;
+      }
+      String value;
+      switch (o.type()) {
+        case STRING_LIST:
+          value = String.join(",", p.list(o.name()));
+          break;
+        case DURATION:
+          value = dev.gitsync.config.GoDuration.format(p.duration(o.name()));
+          break;
+        case BOOL:
+          value = String.valueOf(p.bool(o.name()));
+          break;
+        case INT:
+          value = String.valueOf(p.integer(o.name()));
+          break;
+        case FLOAT:
+          value = String.valueOf(p.floating(o.name()));
+          break;
+        default:
+          value = p.string(o.name());
+      }
+      if (o.secret() && !value.isEmpty()) {
+        value = "<redacted>";
+      }
+      out.add((o.hasFlag() ? o.flag() : "$" + o.primaryEnv()) + "=" + Redactor.redactUrls(value));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,235 @@
+package dev.gitsync.git;
+
+import dev.gitsync.log.Log;
+import dev.gitsync.process.Command;
+import dev.gitsync.process.ProcessRunner;
+import dev.gitsync.process.Result;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed git operations on top of the {@link ProcessRunner} seam. Every command runs with the
+ * private git environment and against the current deadline ({@code --sync-timeout} for a sync
+ * pass); it is logged at level 5 and its output at level 6, as upstream does.
+ */
+public final class Git {
+  private final ProcessRunner runner;
+  private final String gitCommand;
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final Log log;
+  private volatile Instant deadline = Instant.MAX;
+
+  /** Git operations run by {@code gitCommand} with {@code env} added to every process. */
+  public Git(
+      ProcessRunner runner, String gitCommand, Map<String, String> env, Clock clock, Log log) {
+    this.runner = runner;
+    this.gitCommand = gitCommand;
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /** Sets the deadline for the commands that follow (the end of the current sync pass). */
+  public void deadline(Instant when) {
+    this.deadline = when;
+  }
+
+  /** Clears the deadline; used at startup, where each command gets {@code limit}. */
+  public void deadlineIn(Duration limit) {
+    this.deadline = clock.instant().plus(limit);
+  }
+
+  /** {@code git version}. */
+  public String version(Path cwd) throws GitException, InterruptedException {
+    return run(cwd, "version");
+  }
+
+  /** {@code git init -b git-sync}: a fresh repo whose branch name cannot collide with a ref. */
+  public void init(Path root) throws GitException, InterruptedException {
+    run(root, "init", "-b", "git-sync");
+  }
+
+  /** {@code git rev-parse --show-toplevel}. */
+  public String showToplevel(Path dir) throws GitException, InterruptedException {
+    return run(dir, "rev-parse", "--show-toplevel");
+  }
+
+  /** {@code git rev-parse <rev>}: the object name. */
+  public CommitHash revParse(Path dir, String rev) throws GitException, InterruptedException {
+    String out = run(dir, "rev-parse", rev);
+    try {
+      return CommitHash.of(out);
+    } catch (IllegalArgumentException e) {
+      throw new GitException("unexpected output from git rev-parse " + rev + ": " + out, e);
+    }
+  }
+
+  /** {@code git fsck --no-progress --connectivity-only}. */
+  public void fsck(Path dir) throws GitException, InterruptedException {
+    run(dir, "fsck", "--no-progress", "--connectivity-only");
+  }
+
+  /** The URL of the {@code origin} remote, or empty when there is none. */
+  public String originUrl(Path root) throws GitException, InterruptedException {
+    Result r = exec(root, List.of("config", "--get", "remote.origin.url"));
+    return r.ok() ? r.stdout().trim() : "";
+  }
+
+  /** Adds the origin remote, or points it at {@code url}. */
+  public void setOrigin(Path root, String url, boolean exists)
+      throws GitException, InterruptedException {
+    if (exists) {
+      run(root, "remote", "set-url", "origin", url);
+    } else {
+      run(root, "remote", "add", "origin", url);
+    }
+  }
+
+  /**
+   * {@code git fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc} with {@code --depth
+   * N}, or {@code --unshallow} when depth is 0 and the repo is shallow, and {@code --filter}.
+   */
+  public void fetch(Path root, String repo, String ref, int depth, boolean shallow, String filter)
+      throws GitException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("fetch", repo, ref, "--verbose", "--no-progress", "--prune", "--no-auto-gc"));
+    if (depth > 0) {
+      args.add("--depth");
+      args.add(Integer.toString(depth));
+    } else if (shallow) {
+      args.add("--unshallow");
+    }
+    if (!filter.isEmpty()) {
+      args.add("--filter");
+      args.add(filter);
+    }
+    run(root, args.toArray(new String[0]));
+  }
+
+  /** {@code git reset --soft <hash> --}; the separator avoids clashes with file names. */
+  public void resetSoft(Path root, CommitHash hash) throws GitException, InterruptedException {
+    run(root, "reset", "--soft", hash.hex(), "--");
+  }
+
+  /** {@code git worktree add --force --detach <path> <hash> --no-checkout}. */
+  public void worktreeAdd(Path root, Path path, CommitHash hash)
+      throws GitException, InterruptedException {
+    run(
+        root,
+        "worktree",
+        "add",
+        "--force",
+        "--detach",
+        path.toString(),
+        hash.hex(),
+        "--no-checkout");
+  }
+
+  /** {@code git worktree prune --verbose}. */
+  public void worktreePrune(Path root) throws GitException, InterruptedException {
+    run(root, "worktree", "prune", "--verbose");
+  }
+
+  /** {@code git reset --hard <hash> --}, which checks the files out. */
+  public void resetHard(Path worktree, CommitHash hash) throws GitException, InterruptedException {
+    run(worktree, "reset", "--hard", hash.hex(), "--");
+  }
+
+  /** {@code git submodule update --init [--recursive] [--depth N]}. */
+  public void submoduleUpdate(Path worktree, boolean recursive, int depth)
+      throws GitException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("submodule", "update", "--init"));
+    if (recursive) {
+      args.add("--recursive");
+    }
+    if (depth > 0) {
+      args.add("--depth");
+      args.add(Integer.toString(depth));
+    }
+    run(worktree, args.toArray(new String[0]));
+  }
+
+  /** {@code git reflog expire --expire-unreachable=all --all}. */
+  public void reflogExpire(Path root) throws GitException, InterruptedException {
+    run(root, "reflog", "expire", "--expire-unreachable=all", "--all");
+  }
+
+  /** {@code git gc} with the given extra flag ({@code --auto}, {@code --aggressive} or none). */
+  public void gc(Path root, String flag) throws GitException, InterruptedException {
+    if (flag == null) {
+      run(root, "gc");
+    } else {
+      run(root, "gc", flag);
+    }
+  }
+
+  /** Runs {@code git <args>} in {@code cwd}; returns trimmed stdout or throws on failure. */
+  public String run(Path cwd, String... args) throws GitException, InterruptedException {
+    Result r = exec(cwd, List.of(args));
+    if (!r.ok()) {
+      throw failure(cwd, args, r);
+    }
+    return r.stdout().trim();
+  }
+
+  private Result exec(Path cwd, List<String> args) throws GitException, InterruptedException {
+    List<String> argv = new ArrayList<>(args.size() + 1);
+    argv.add(gitCommand);
+    argv.addAll(args);
+    Command c = new Command(argv, cwd, env, remaining(argv));
+    log.info(5, "running command", "cwd", cwd.toString(), "cmd", c.display());
+    Result r;
+    try {
+      r = runner.run(c);
+    } catch (IOException e) {
+      throw new GitException(
+          log.redactor().redact("Run(" + c.display() + "): " + e.getMessage()), e);
+    }
+    log.info(6, "command result", "stdout", r.stdout(), "stderr", r.stderr());
+    return r;
+  }
+
+  private Duration remaining(List<String> argv) throws GitException {
+    Duration left = Duration.between(clock.instant(), deadline);
+    if (deadline.equals(Instant.MAX)) {
+      return Duration.ofDays(365);
+    }
+    if (left.isNegative() || left.isZero()) {
+      throw new GitException(
+          log.redactor().redact("Run(" + String.join(" ", argv) + "): context deadline exceeded"));
+    }
+    return left;
+  }
+
+  private GitException failure(Path cwd, String[] args, Result r) {
+    String cmd = gitCommand + " " + String.join(" ", args);
+    String why =
+        r.timedOut() ? "context deadline exceeded (--sync-timeout)" : "exit status " + r.exitCode();
+    return new GitException(
+        log.redactor()
+            .redact(
+                "Run("
+                    + cmd
+                    + "): "
+                    + why
+                    + ": { stdout: "
+                    + quote(r.stdout())
+                    + ", stderr: "
+                    + quote(r.stderr())
+                    + " }"));
+  }
+
+  private static String quote(String s) {
+    StringBuilder sb = new StringBuilder();
+    dev.gitsync.log.Json.string(sb, s.strip());
+    return sb.toString();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.gitsync.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One process to run: its argument vector (never a shell line), working directory, extra
+ * environment (added to the inherited one), and the time it may take before it is killed.
+ *
+ * @param argv the program and its arguments
+ * @param cwd the working directory
+ * @param env variables added to the inherited environment
+ * @param timeout the deadline after which the process and its children are killed
+ */
+public record Command(List<String> argv, Path cwd, Map<String, String> env, Duration timeout) {
+  /** Copies the collections so the command is immutable. */
+  public Command {
+    argv = List.copyOf(argv);
+    env = Map.copyOf(env);
+  }
+
+  /** The command line as one string, for logs and error messages. */
+  public String display() {
+    return String.join(" ", argv);
+  }
+}

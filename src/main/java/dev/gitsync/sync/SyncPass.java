@@ -1,0 +1,375 @@
+package dev.gitsync.sync;
+
+import dev.gitsync.config.Config;
+import dev.gitsync.fs.AbsPath;
+import dev.gitsync.fs.FileOps;
+import dev.gitsync.fs.LockFiles;
+import dev.gitsync.fs.Publisher;
+import dev.gitsync.git.CommitHash;
+import dev.gitsync.git.Git;
+import dev.gitsync.git.GitException;
+import dev.gitsync.log.Log;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One sync pass, in upstream's order: make sure the repo in root is sane, fetch the ref, and when
+ * the remote hash differs from the published one, build a worktree for it at {@code
+ * .worktrees/<hash>} and flip the link to it.
+ *
+ * <p>Design: checks are layered to keep the steady-state poll cheap. The first pass, and any pass
+ * after a failure, is a <em>deep</em> pass: it removes stale lock files, runs {@code git fsck} on
+ * the repo and the published worktree, and re-runs the worktree's checkout, which repairs a tree a
+ * crash left half checked out. Other passes check the published worktree with file reads only (its
+ * {@code .git} pointer and detached HEAD), so a poll that finds nothing new runs a single git
+ * process, {@code git fetch}, plus {@code rev-parse} only when the fetched object changed.
+ */
+public final class SyncPass {
+  private final Config config;
+  private final Git git;
+  private final Log log;
+  private final Clock clock;
+  private final AbsPath root;
+  private final AbsPath link;
+  private final Path gitDir;
+  private final AbsPath worktrees;
+
+  private int syncCount;
+  private boolean deep = true;
+  private String lastFetched;
+  private CommitHash lastPeeled;
+
+  /** A pass over {@code root} (symlinks resolved) publishing at {@code link}. */
+  public SyncPass(Config config, Git git, Log log, Clock clock, AbsPath root, AbsPath link) {
+    this.config = config;
+    this.git = git;
+    this.log = log;
+    this.clock = clock;
+    this.root = root;
+    this.link = link;
+    this.gitDir = root.path().resolve(".git");
+    this.worktrees = root.resolve(".worktrees");
+  }
+
+  /**
+   * What a pass did.
+   *
+   * @param hash the commit now published
+   * @param changed true when the link was flipped to a new worktree
+   * @param first true for the first successful pass in this process
+   */
+  public record Outcome(CommitHash hash, boolean changed, boolean first) {}
+
+  /** Runs one pass within {@code --sync-timeout}. */
+  public Outcome run() throws SyncException, InterruptedException {
+    Instant start = clock.instant();
+    git.deadline(start.plus(config.syncTimeout()));
+    try {
+      Outcome o = sync();
+      deep = false;
+      return o;
+    } catch (GitException | IOException | RuntimeException e) {
+      deep = true;
+      throw new SyncException(log.redactor().redact(String.valueOf(e.getMessage())), e);
+    }
+  }
+
+  /** Marks the next pass as deep, e.g. after a git process was killed. */
+  public void forceDeepCheck() {
+    deep = true;
+  }
+
+  private Outcome sync() throws GitException, IOException, InterruptedException {
+    if (deep) {
+      removeLeftovers();
+    }
+    initRepo();
+
+    Optional<AbsPath> current = Publisher.currentTarget(link);
+    Optional<CommitHash> currentHash =
+        current.map(AbsPath::base).filter(CommitHash::isHash).map(CommitHash::of);
+    log.info(3, "local state", "link", link.toString(), "currentHash", str(currentHash));
+
+    boolean shallow = Files.exists(gitDir.resolve("shallow"));
+    log.info(3, "fetching", "ref", config.ref(), "repo", config.repo());
+    git.fetch(root.path(), config.repo(), config.ref(), config.depth(), shallow, config.filter());
+    CommitHash remote = fetchedCommit();
+
+    AbsPath target = worktrees.resolve(remote.hex());
+    if (currentHash.isPresent()
+        && currentHash.get().equals(remote)
+        && current.get().equals(target)
+        && !worktreeIsSane(target, remote)) {
+      log.info(0, "worktree failed checks or was empty, removing it", "path", target.toString());
+      FileOps.removeAll(target.path());
+      currentHash = Optional.empty();
+    }
+
+    boolean changed =
+        currentHash.isEmpty() || !currentHash.get().equals(remote) || !current.get().equals(target);
+    boolean first = syncCount == 0;
+    if (changed) {
+      log.info(
+          0,
+          "update required",
+          "ref",
+          config.ref(),
+          "local",
+          str(currentHash),
+          "remote",
+          remote.hex(),
+          "syncCount",
+          syncCount);
+    } else {
+      log.info(
+          2,
+          "update not required",
+          "ref",
+          config.ref(),
+          "remote",
+          remote.hex(),
+          "syncCount",
+          syncCount);
+    }
+    if (changed || first) {
+      git.resetSoft(root.path(), remote);
+      if (changed) {
+        createWorktree(target, remote);
+      }
+      configureWorktree(target, remote);
+      if (changed) {
+        Publisher.publish(link, target);
+        if (current.isPresent()) {
+          retireOld(current.get(), target);
+        }
+        log.info(
+            0,
+            "updated successfully",
+            "ref",
+            config.ref(),
+            "remote",
+            remote.hex(),
+            "syncCount",
+            syncCount + 1);
+      }
+    }
+    syncCount++;
+    return new Outcome(remote, changed, first);
+  }
+
+  /** Startup leftovers of a killed process: lock files and a half-made link. */
+  private void removeLeftovers() throws IOException {
+    for (Path lock : LockFiles.removeStale(gitDir)) {
+      log.info(0, "removed stale lock file", "path", lock.toString());
+    }
+    if (Publisher.removeStaleTemp(link)) {
+      log.info(0, "removed stale temporary link", "path", link.parent().resolve("tmp-link"));
+    }
+  }
+
+  private void initRepo() throws GitException, IOException, InterruptedException {
+    Path r = root.path();
+    Files.createDirectories(r);
+    boolean needInit;
+    if (FileOps.isEmptyDir(r)) {
+      log.info(0, "repo directory was empty, initializing", "path", root.toString());
+      needInit = true;
+    } else if (deep || !Files.isDirectory(gitDir)) {
+      needInit = !repoIsSane();
+      if (needInit) {
+        log.info(0, "repo directory failed checks, clearing it", "path", root.toString());
+        FileOps.removeContents(r);
+      }
+    } else {
+      needInit = false;
+    }
+    if (needInit) {
+      git.init(r);
+      deep = true;
+    }
+    if (deep) {
+      String url = git.originUrl(r);
+      if (!url.equals(config.repo())) {
+        git.setOrigin(r, config.repo(), !url.isEmpty());
+      }
+    }
+  }
+
+  private boolean repoIsSane() throws InterruptedException {
+    if (!Files.isDirectory(gitDir)) {
+      log.info(0, "repo directory has no .git directory", "path", root.toString());
+      return false;
+    }
+    try {
+      String top = git.showToplevel(root.path());
+      if (!Path.of(top).equals(root.path())) {
+        log.info(
+            0, "repo directory is inside another repo", "path", root.toString(), "toplevel", top);
+        return false;
+      }
+      git.fsck(root.path());
+      return true;
+    } catch (GitException e) {
+      log.error(e.getMessage(), "repo sanity check failed", "path", root.toString());
+      return false;
+    }
+  }
+
+  /** The commit fetched, peeling an annotated tag; rev-parse runs only when FETCH_HEAD changed. */
+  private CommitHash fetchedCommit() throws GitException, IOException, InterruptedException {
+    String fetched = readFetchHead();
+    if (fetched != null && fetched.equals(lastFetched) && lastPeeled != null) {
+      return lastPeeled;
+    }
+    CommitHash peeled = git.revParse(root.path(), "FETCH_HEAD^{}");
+    lastFetched = fetched;
+    lastPeeled = peeled;
+    return peeled;
+  }
+
+  private String readFetchHead() throws IOException {
+    Path fh = gitDir.resolve("FETCH_HEAD");
+    if (!Files.exists(fh)) {
+      return null;
+    }
+    String s = Files.readString(fh, StandardCharsets.UTF_8);
+    int end = 0;
+    while (end < s.length() && Character.digit(s.charAt(end), 16) >= 0) {
+      end++;
+    }
+    return end >= 40 ? s.substring(0, end) : null;
+  }
+
+  /**
+   * The published worktree still is what git-sync made: not empty, its {@code .git} points into our
+   * repo, and its HEAD is detached at the hash (a commit made by hand moves it). On a deep pass git
+   * also verifies it.
+   */
+  private boolean worktreeIsSane(AbsPath wt, CommitHash hash) throws InterruptedException {
+    Path dir = wt.path();
+    Path meta = gitDir.resolve("worktrees").resolve(hash.hex());
+    try {
+      if (FileOps.isEmptyDir(dir) || !Files.isRegularFile(dir.resolve(".git"))) {
+        return false;
+      }
+      String head = Files.readString(meta.resolve("HEAD"), StandardCharsets.UTF_8).trim();
+      if (!head.equals(hash.hex())) {
+        log.info(0, "worktree HEAD does not match its hash", "path", wt.toString(), "head", head);
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    if (deep) {
+      try {
+        CommitHash h = git.revParse(dir, "HEAD");
+        git.fsck(dir);
+        return h.equals(hash);
+      } catch (GitException e) {
+        log.error(e.getMessage(), "worktree sanity check failed", "path", wt.toString());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void createWorktree(AbsPath wt, CommitHash hash)
+      throws GitException, IOException, InterruptedException {
+    log.info(1, "adding worktree", "path", wt.toString(), "hash", hash.hex());
+    FileOps.removeAll(wt.path());
+    git.worktreePrune(root.path());
+    Files.createDirectories(worktrees.path());
+    git.worktreeAdd(root.path(), wt.path(), hash);
+  }
+
+  /**
+   * Makes the worktree's {@code .git} pointer relative (so the volume can be mounted elsewhere),
+   * checks the files out, and updates submodules. Runs on every deep pass too, which repairs a tree
+   * that a crash left half checked out.
+   */
+  private void configureWorktree(AbsPath wt, CommitHash hash)
+      throws GitException, IOException, InterruptedException {
+    Path meta = gitDir.resolve("worktrees").resolve(hash.hex());
+    Path rel = wt.path().relativize(meta);
+    Files.writeString(wt.path().resolve(".git"), "gitdir: " + rel + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        meta.resolve("gitdir"), wt.path().resolve(".git") + "\n", StandardCharsets.UTF_8);
+    git.resetHard(wt.path(), hash);
+    if (config.submodules() != Config.Submodules.OFF) {
+      git.submoduleUpdate(
+          wt.path(), config.submodules() == Config.Submodules.RECURSIVE, config.depth());
+    }
+  }
+
+  /**
+   * After a flip: touch the old worktree so its {@code --stale-worktree-timeout} counts from now
+   * (and survives restarts), or remove it at once when it sits at a v3 path outside {@code
+   * .worktrees}.
+   */
+  private void retireOld(AbsPath old, AbsPath now) throws IOException {
+    if (old.equals(now) || !Files.exists(old.path())) {
+      return;
+    }
+    if (old.parent().equals(worktrees)) {
+      Files.setLastModifiedTime(old.path(), java.nio.file.attribute.FileTime.from(clock.instant()));
+    } else if (old.parent().equals(root)) {
+      log.info(0, "removing worktree at a legacy path", "path", old.toString());
+      FileOps.removeAll(old.path());
+    }
+  }
+
+  /**
+   * Removes worktrees (and anything else) in {@code .worktrees} other than {@code current} whose
+   * mtime is older than {@code --stale-worktree-timeout}; when something was removed, prunes git's
+   * worktree list, expires the reflog and runs gc per {@code --git-gc}.
+   */
+  public void cleanup(CommitHash current) throws SyncException, InterruptedException {
+    try {
+      Instant cutoff = clock.instant().minus(config.staleWorktreeTimeout());
+      int removed = 0;
+      List<Path> entries = FileOps.list(worktrees.path());
+      for (Path p : entries) {
+        if (p.getFileName().toString().equals(current.hex())) {
+          continue;
+        }
+        Instant mtime =
+            Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+        if (config.staleWorktreeTimeout().isZero() || mtime.isBefore(cutoff)) {
+          log.info(1, "removing stale worktree", "path", p.toString());
+          FileOps.removeAll(p);
+          removed++;
+        }
+      }
+      if (removed > 0) {
+        git.worktreePrune(root.path());
+        git.reflogExpire(root.path());
+        switch (config.gitGc()) {
+          case AUTO:
+            git.gc(root.path(), "--auto");
+            break;
+          case ALWAYS:
+            git.gc(root.path(), null);
+            break;
+          case AGGRESSIVE:
+            git.gc(root.path(), "--aggressive");
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (GitException | IOException e) {
+      deep = true;
+      throw new SyncException(log.redactor().redact(String.valueOf(e.getMessage())), e);
+    }
+  }
+
+  private static String str(Optional<CommitHash> h) {
+    return h.map(CommitHash::hex).orElse("");
+  }
+}
