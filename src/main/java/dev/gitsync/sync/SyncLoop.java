@@ -29,7 +29,7 @@ public final class SyncLoop {
   }
 
   private final Config config;
-  private final SyncPass pass;
+  private final Step pass;
   private final Log log;
   private final Clock clock;
   private final Waiter waiter;
@@ -39,7 +39,7 @@ public final class SyncLoop {
   /** A loop over {@code pass}. */
   public SyncLoop(
       Config config,
-      SyncPass pass,
+      Step pass,
       Log log,
       Clock clock,
       Waiter waiter,
@@ -86,6 +86,10 @@ public final class SyncLoop {
           return End.SLEEP_FOREVER;
         }
       } catch (SyncException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          // An I/O call interrupted by shutdown is not a sync failure.
+          throw new InterruptedException("shutdown during sync");
+        }
         failCount++;
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
         int limit = config.maxFailures();

@@ -30,7 +30,7 @@ import java.util.Optional;
  * {@code .git} pointer and detached HEAD), so a poll that finds nothing new runs a single git
  * process, {@code git fetch}, plus {@code rev-parse} only when the fetched object changed.
  */
-public final class SyncPass {
+public final class SyncPass implements Step {
   private final Config config;
   private final Git git;
   private final Log log;
@@ -67,6 +67,7 @@ public final class SyncPass {
   public record Outcome(CommitHash hash, boolean changed, boolean first) {}
 
   /** Runs one pass within {@code --sync-timeout}. */
+  @Override
   public Outcome run() throws SyncException, InterruptedException {
     Instant start = clock.instant();
     git.deadline(start.plus(config.syncTimeout()));
@@ -329,6 +330,7 @@ public final class SyncPass {
    * mtime is older than {@code --stale-worktree-timeout}; when something was removed, prunes git's
    * worktree list, expires the reflog and runs gc per {@code --git-gc}.
    */
+  @Override
   public void cleanup(CommitHash current) throws SyncException, InterruptedException {
     try {
       Instant cutoff = clock.instant().minus(config.staleWorktreeTimeout());

@@ -1,0 +1,177 @@
+package dev.gitsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gitsync.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigFactoryTest {
+  private static final Path CWD = Path.of("/work/dir");
+
+  private static Config config(Map<String, String> env, String... args) {
+    ParsedOptions p = ArgParser.parse(List.of(args), env);
+    assertThat(p.usageErrors()).isEmpty();
+    assertThat(p.envErrors()).isEmpty();
+    ConfigFactory.Result r = ConfigFactory.build(p, CWD);
+    assertThat(r.errors()).isEmpty();
+    return r.config().orElseThrow();
+  }
+
+  private static Config config(String... args) {
+    List<String> l =
+        new ArrayList<>(List.of("--repo=https://example.com/org/repo.git/", "--root=r"));
+    l.addAll(List.of(args));
+    return config(Map.of(), l.toArray(new String[0]));
+  }
+
+  private static List<String> errors(Map<String, String> env, String... args) {
+    return ConfigFactory.build(ArgParser.parse(List.of(args), env), CWD).errors();
+  }
+
+  @Test
+  void defaults_matchUpstream() {
+    Config c = config();
+    assertThat(c.ref()).isEqualTo("HEAD");
+    assertThat(c.depth()).isEqualTo(1);
+    assertThat(c.period()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.initPeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.syncTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.maxFailures()).isZero();
+    assertThat(c.initMaxFailures()).isEmpty();
+    assertThat(c.submodules()).isEqualTo(Config.Submodules.RECURSIVE);
+    assertThat(c.gitGc()).isEqualTo(Config.GitGc.ALWAYS);
+    assertThat(c.link()).isEqualTo("repo.git");
+    assertThat(c.root().toString()).isEqualTo("/work/dir/r");
+    assertThat(c.ssh().keyFiles()).containsExactly("/etc/git-secret/ssh");
+    assertThat(c.ssh().knownHosts()).isTrue();
+    assertThat(c.verbosity()).isZero();
+  }
+
+  @Test
+  void env_setsDefault_flagOverrides() {
+    Map<String, String> env =
+        Map.of("GITSYNC_REPO", "x", "GITSYNC_ROOT", "/r", "GITSYNC_DEPTH", "3");
+    assertThat(config(env).depth()).isEqualTo(3);
+    assertThat(config(env, "--depth=5").depth()).isEqualTo(5);
+  }
+
+  @Test
+  void legacyEnv_winsOverNewEnv() {
+    Map<String, String> env = new HashMap<>(Map.of("GITSYNC_REPO", "x", "GITSYNC_ROOT", "/r"));
+    env.put("GITSYNC_PERIOD", "5s");
+    env.put("GIT_SYNC_PERIOD", "7s");
+    assertThat(config(env).period()).isEqualTo(Duration.ofSeconds(7));
+    ParsedOptions p = ArgParser.parse(List.of(), env);
+    assertThat(p.warnings())
+        .contains("env $GIT_SYNC_PERIOD has been deprecated, use $GITSYNC_PERIOD instead");
+  }
+
+  @Test
+  void deprecatedFlags_mapAndWin() {
+    assertThat(config("--wait=1.5", "--period=5s").period()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config("--timeout=7", "--sync-timeout=5s").syncTimeout())
+        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(config("--max-sync-failures=4", "--max-failures=2").maxFailures()).isEqualTo(4);
+    assertThat(config("--dest=d", "--link=l").link()).isEqualTo("d");
+    assertThat(config("--rev=v1").ref()).isEqualTo("v1");
+    assertThat(config("--branch=b", "--rev=HEAD").ref()).isEqualTo("b");
+    assertThat(config("--v=3", "-v", "1").verbosity()).isEqualTo(3);
+    assertThat(config("--ssh").ref()).isEqualTo("HEAD");
+  }
+
+  @Test
+  void envOnlyFlagForms() {
+    Map<String, String> env =
+        Map.of("GITSYNC_REPO", "x", "GITSYNC_ROOT", "/r", "GITSYNC_SSH_KEY_FILE", "/a:/b");
+    assertThat(config(env).ssh().keyFiles()).containsExactly("/a", "/b");
+    assertThat(config(env, "--ssh-key-file=/c", "--ssh-key-file=/d").ssh().keyFiles())
+        .containsExactly("/c", "/d");
+  }
+
+  @Test
+  void verboseShorthandForms() {
+    assertThat(config("-v5").verbosity()).isEqualTo(5);
+    assertThat(config("-v=6").verbosity()).isEqualTo(6);
+    assertThat(config("--verbose", "2").verbosity()).isEqualTo(2);
+  }
+
+  @Test
+  void initMaxFailures_appliesOnlyWhenSet_byEnvOrFlag() {
+    assertThat(config("--init-max-failures=0").initMaxFailures()).hasValue(0);
+    Map<String, String> env =
+        Map.of("GITSYNC_REPO", "x", "GITSYNC_ROOT", "/r", "GITSYNC_INIT_MAX_FAILURES", "-1");
+    assertThat(config(env).initMaxFailures()).hasValue(-1);
+  }
+
+  @Test
+  void initPeriod_validatedOnlyWhenSet() {
+    assertThat(config("--init-period=20ms").initPeriod()).isEqualTo(Duration.ofMillis(20));
+    assertThat(errors(Map.of(), "--repo=x", "--root=/r", "--init-period=5ms"))
+        .containsExactly("invalid flag: --init-period must be at least 10ms if set");
+  }
+
+  @Test
+  void auth_combinations_areValidatedEvenBeforeTheFeatureExists() {
+    List<String> e = errors(Map.of(), "--repo=x", "--root=/r", "--username=u");
+    assertThat(e)
+        .contains("invalid flag: --username requires $GITSYNC_PASSWORD or --password-file");
+    e = errors(Map.of("GITSYNC_PASSWORD", "p"), "--repo=x", "--root=/r");
+    assertThat(e)
+        .contains("invalid flag: $GITSYNC_PASSWORD and --password-file require --username");
+    e = errors(Map.of(), "--repo=x", "--root=/r", "--http-metrics");
+    assertThat(e).anyMatch(s -> s.contains("require --http-bind"));
+    e =
+        errors(
+            Map.of(),
+            "--repo=x",
+            "--root=/r",
+            "--github-app-application-id=1",
+            "--github-app-client-id=c");
+    assertThat(e)
+        .anyMatch(s -> s.contains("--github-app-installation-id is required"))
+        .anyMatch(s -> s.contains("only one of --github-app-application-id"));
+  }
+
+  @Test
+  void hooks_timeoutsValidated_whenHookSet() {
+    List<String> e =
+        errors(
+            Map.of(),
+            "--repo=x",
+            "--root=/r",
+            "--exechook-command=/bin/true",
+            "--exechook-timeout=500ms",
+            "--webhook-url=http://h",
+            "--webhook-success-status=-2");
+    assertThat(e)
+        .contains("invalid flag: --exechook-timeout must be at least 1s")
+        .contains("invalid flag: --webhook-success-status must be a valid HTTP code or 0");
+    assertThat(
+            errors(
+                Map.of(),
+                "--repo=x",
+                "--root=/r",
+                "--webhook-url=http://h",
+                "--webhook-success-status=-1"))
+        .noneMatch(s -> s.contains("valid HTTP code"));
+  }
+
+  @Test
+  void startupFlags_redactSecretsAndUrlCredentials() {
+    Config c = config(Map.of("GITSYNC_ROOT", "/r"), "--repo=https://u:tok3n@h/r");
+    assertThat(String.join(" ", c.startupFlags())).doesNotContain("tok3n").contains("REDACTED@h");
+  }
+
+  @Test
+  void refIsHash_onlyForFullLowercaseHex() {
+    assertThat(config("--ref=" + "a".repeat(40)).refIsHash()).isTrue();
+    assertThat(config("--ref=" + "A".repeat(40)).refIsHash()).isFalse();
+    assertThat(config("--ref=abc123").refIsHash()).isFalse();
+  }
+}

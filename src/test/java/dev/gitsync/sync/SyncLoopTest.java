@@ -1,0 +1,174 @@
+package dev.gitsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gitsync.cli.ArgParser;
+import dev.gitsync.cli.ConfigFactory;
+import dev.gitsync.config.Config;
+import dev.gitsync.git.CommitHash;
+import dev.gitsync.log.Log;
+import dev.gitsync.log.Redactor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop's policy with a scripted step, a fixed clock and a recording waiter: no git, no sleep.
+ */
+class SyncLoopTest {
+  private static final CommitHash H1 = CommitHash.of("1".repeat(40));
+  private static final CommitHash H2 = CommitHash.of("2".repeat(40));
+
+  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private final List<Duration> waits = new ArrayList<>();
+  private final Waiter waiter =
+      d -> {
+        waits.add(d);
+        return false;
+      };
+
+  /** A step that plays back outcomes (null = failure) and then stops the loop. */
+  private static final class ScriptedStep implements Step {
+    final Deque<SyncPass.Outcome> script = new ArrayDeque<>();
+    int cleanups;
+
+    ScriptedStep add(SyncPass.Outcome o) {
+      script.add(o == null ? FAIL : o);
+      return this;
+    }
+
+    @Override
+    public SyncPass.Outcome run() throws SyncException, InterruptedException {
+      SyncPass.Outcome o = script.poll();
+      if (o == null) {
+        throw new InterruptedException("script finished");
+      }
+      if (o == FAIL) {
+        throw new SyncException("Run(git fetch): exit status 128", null);
+      }
+      return o;
+    }
+
+    @Override
+    public void cleanup(CommitHash current) {
+      cleanups++;
+    }
+  }
+
+  private static final SyncPass.Outcome FAIL = new SyncPass.Outcome(H1, false, false);
+
+  private static Config config(String... args) {
+    List<String> l = new ArrayList<>(List.of("--repo=x", "--root=/r"));
+    l.addAll(List.of(args));
+    return ConfigFactory.build(ArgParser.parse(l, Map.of()), Path.of("/")).config().orElseThrow();
+  }
+
+  private SyncLoop loop(Config c, Step step) {
+    Log log =
+        new Log(
+            "",
+            9,
+            new PrintStream(logBytes, true, StandardCharsets.UTF_8),
+            clock,
+            new Redactor(),
+            Optional.empty());
+    return new SyncLoop(c, step, log, clock, waiter, Optional.empty(), Optional.empty());
+  }
+
+  private String log() {
+    return logBytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void run_defaultMaxFailures_firstFailureEnds() throws Exception {
+    ScriptedStep s = new ScriptedStep().add(null);
+    assertThat(loop(config(), s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(log()).contains("too many failures, aborting");
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void run_maxFailuresTwo_thirdConsecutiveFailureEnds_successResets() throws Exception {
+    ScriptedStep s =
+        new ScriptedStep()
+            .add(null)
+            .add(null)
+            .add(new SyncPass.Outcome(H1, true, true))
+            .add(null)
+            .add(null)
+            .add(null);
+    assertThat(loop(config("--max-failures=2"), s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(s.script).isEmpty();
+    assertThat(s.cleanups).isEqualTo(1);
+  }
+
+  @Test
+  void run_initMaxFailures_appliesOnlyBeforeFirstSuccess() throws Exception {
+    ScriptedStep s =
+        new ScriptedStep()
+            .add(null)
+            .add(null)
+            .add(null)
+            .add(new SyncPass.Outcome(H1, true, true))
+            .add(null);
+    Config c = config("--init-max-failures=-1", "--max-failures=0");
+    assertThat(loop(c, s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(s.script).isEmpty();
+  }
+
+  @Test
+  void run_initPeriodUntilFirstSuccess_thenPeriod() throws Exception {
+    ScriptedStep s =
+        new ScriptedStep()
+            .add(null)
+            .add(new SyncPass.Outcome(H1, true, true))
+            .add(new SyncPass.Outcome(H1, false, false));
+    Config c = config("--init-period=50ms", "--period=7s", "--max-failures=-1");
+    try {
+      loop(c, s).run();
+    } catch (InterruptedException end) {
+      // The script ran out.
+    }
+    assertThat(waits)
+        .containsExactly(Duration.ofMillis(50), Duration.ofSeconds(7), Duration.ofSeconds(7));
+    assertThat(log()).contains("initial sync complete, switching to normal period");
+  }
+
+  @Test
+  void run_oneTime_endsAfterFirstSuccess() throws Exception {
+    ScriptedStep s = new ScriptedStep().add(new SyncPass.Outcome(H1, true, true));
+    assertThat(loop(config("--one-time"), s).run()).isEqualTo(SyncLoop.End.SUCCESS);
+    assertThat(log()).contains("exiting after one sync");
+  }
+
+  @Test
+  void run_refIsSyncedHash_sleepsForever() throws Exception {
+    ScriptedStep s = new ScriptedStep().add(new SyncPass.Outcome(H2, true, true));
+    assertThat(loop(config("--ref=" + H2.hex()), s).run()).isEqualTo(SyncLoop.End.SLEEP_FOREVER);
+    assertThat(log()).contains("ref appears to be a git hash, no further sync needed");
+  }
+
+  @Test
+  void run_failureLog_hasUpstreamMessageAndCount() throws Exception {
+    ScriptedStep s = new ScriptedStep().add(null).add(null);
+    loop(config("--max-failures=1"), s).run();
+    assertThat(log())
+        .contains(
+            "\"msg\":\"error syncing repo, will retry\",\"error\":\"Run(git fetch): exit"
+                + " status 128\",\"failCount\":1")
+        .contains("\"failCount\":2");
+  }
+}
