@@ -1,0 +1,2 @@
+/** Typed git operations on top of the process seam, and the private global git config file. */
+package dev.gitsync.git;

@@ -1,0 +1,5 @@
+/**
+ * The logging contract: upstream's JSON log lines on stderr, the -v ladder, redaction of secrets,
+ * and the error file.
+ */
+package dev.gitsync.log;

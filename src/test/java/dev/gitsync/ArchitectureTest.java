@@ -1,0 +1,71 @@
+package dev.gitsync;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The package DAG and the seams, checked rather than documented. */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.gitsync");
+
+  @Test
+  void packages_formADag() {
+    slices().matching("dev.gitsync.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void onlyProcessPackage_startsProcesses() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.gitsync.process..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.lang.ProcessBuilder")
+        .check(CLASSES);
+  }
+
+  @Test
+  void core_doesNotSeeTheCommandLine() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.gitsync.sync..",
+            "dev.gitsync.git..",
+            "dev.gitsync.fs..",
+            "dev.gitsync.process..",
+            "dev.gitsync.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.gitsync.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void lowLevelPackages_doNotDependOnTheLoop() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.gitsync.git..", "dev.gitsync.fs..", "dev.gitsync.process..", "dev.gitsync.log..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.gitsync.sync..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyMain_exits() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("dev.gitsync.Main")
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .check(CLASSES);
+  }
+}

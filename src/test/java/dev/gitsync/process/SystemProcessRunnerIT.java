@@ -1,0 +1,93 @@
+package dev.gitsync.process;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SystemProcessRunnerIT {
+  @TempDir Path tmp;
+
+  private Command sh(String script, Duration timeout) {
+    return new Command(List.of("sh", "-c", script), tmp, Map.of("X", "y"), timeout);
+  }
+
+  @Test
+  void run_largeOutputOnBothStreams_isDrained() throws Exception {
+    try (SystemProcessRunner r = new SystemProcessRunner(null)) {
+      Result res =
+          r.run(
+              sh(
+                  "head -c 1000000 /dev/zero | tr '\\0' a; head -c 1000000 /dev/zero | tr '\\0' b >&2; echo $X",
+                  Duration.ofSeconds(30)));
+      assertThat(res.ok()).isTrue();
+      assertThat(res.stdout()).hasSize(1_000_002).endsWith("y\n");
+      assertThat(res.stderr()).hasSize(1_000_000);
+    }
+  }
+
+  @Test
+  void run_exitCode_isReported() throws Exception {
+    try (SystemProcessRunner r = new SystemProcessRunner(null)) {
+      Result res = r.run(sh("echo no >&2; exit 3", Duration.ofSeconds(10)));
+      assertThat(res.exitCode()).isEqualTo(3);
+      assertThat(res.ok()).isFalse();
+      assertThat(res.stderr()).isEqualTo("no\n");
+    }
+  }
+
+  @Test
+  void run_timeout_killsProcessAndChildren() throws Exception {
+    Path pid = tmp.resolve("pid");
+    try (SystemProcessRunner r = new SystemProcessRunner(null)) {
+      Result res = r.run(sh("sleep 300 & echo $! > " + pid + "; wait", Duration.ofMillis(500)));
+      assertThat(res.timedOut()).isTrue();
+      long child = Long.parseLong(Files.readString(pid).trim());
+      await()
+          .atMost(10, SECONDS)
+          .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+
+  @Test
+  void run_interrupted_terminatesTreeAndRethrows() throws Exception {
+    Path pid = tmp.resolve("pid");
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    try (SystemProcessRunner r = new SystemProcessRunner(null)) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  r.run(sh("sleep 300 & echo $! > " + pid + "; wait", Duration.ofMinutes(5)));
+                } catch (Exception e) {
+                  thrown.set(e);
+                }
+              },
+              "runner-test");
+      t.start();
+      await().atMost(10, SECONDS).until(() -> Files.exists(pid) && Files.size(pid) > 0);
+      t.interrupt();
+      t.join(15_000);
+      assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+      long child = Long.parseLong(Files.readString(pid).trim());
+      await()
+          .atMost(10, SECONDS)
+          .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+
+  @Test
+  void run_withUmask_appliesItToChildren() throws Exception {
+    try (SystemProcessRunner r = new SystemProcessRunner("0002")) {
+      assertThat(r.run(sh("umask", Duration.ofSeconds(10))).stdout().trim()).isEqualTo("0002");
+    }
+  }
+}
