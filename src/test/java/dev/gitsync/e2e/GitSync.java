@@ -33,6 +33,12 @@ final class GitSync {
     List<String> argv = new ArrayList<>();
     argv.add(LAUNCHER.toString());
     argv.addAll(List.of(args));
+    return startCommand(workDir, env, argv);
+  }
+
+  /** Starts an arbitrary command line (for tests that wrap the launcher, e.g. in a namespace). */
+  static GitSync startCommand(Path workDir, Map<String, String> env, List<String> argv)
+      throws IOException {
     Files.createDirectories(workDir);
     Path out = Files.createTempFile(workDir, "stdout", ".log");
     Path err = Files.createTempFile(workDir, "stderr", ".log");

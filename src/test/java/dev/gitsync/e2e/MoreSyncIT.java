@@ -1,0 +1,181 @@
+package dev.gitsync.e2e;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** More black-box behaviour: -v ladder, --filter, --git-gc, submodules, SIGINT, --add-user. */
+class MoreSyncIT {
+  @TempDir Path tmp;
+  Repo repo;
+  Path root;
+  String first;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    repo = new Repo(tmp.resolve("remote"));
+    first = repo.commit("file.txt", "one");
+    root = tmp.resolve("root");
+  }
+
+  @Test
+  void verbosity_fiveLogsCommands_sixLogsOutput_zeroNeither() throws Exception {
+    GitSync.Result quiet =
+        GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + tmp.resolve("r0"), "--one-time");
+    assertThat(quiet.err()).doesNotContain("running command", "command result");
+    GitSync.Result five =
+        GitSync.run(
+            tmp, "--repo=" + repo.url(), "--root=" + tmp.resolve("r5"), "--one-time", "-v", "5");
+    assertThat(five.err())
+        .contains("\"level\":5,\"msg\":\"running command\"", "git fetch")
+        .doesNotContain("command result");
+    GitSync.Result six =
+        GitSync.run(
+            tmp, "--repo=" + repo.url(), "--root=" + tmp.resolve("r6"), "--one-time", "-v", "6");
+    assertThat(six.err()).contains("\"level\":6,\"msg\":\"command result\"", "git version 2");
+  }
+
+  @Test
+  void filter_isPassedToFetch_andSyncWorks() throws Exception {
+    repo.git("config", "uploadpack.allowFilter", "true");
+    GitSync.Result r =
+        GitSync.run(
+            tmp,
+            "--repo=" + repo.url(),
+            "--root=" + root,
+            "--one-time",
+            "--filter=blob:none",
+            "-v",
+            "5");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("--filter blob:none");
+    assertThat(Files.readString(root.resolve("remote/file.txt"))).isEqualTo("one");
+  }
+
+  @Test
+  void gitGc_modes_runAfterAWorktreeIsRemoved() throws Exception {
+    assertThat(GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time").code())
+        .isZero();
+    repo.commit("file.txt", "two");
+    GitSync.Result auto =
+        GitSync.run(
+            tmp,
+            "--repo=" + repo.url(),
+            "--root=" + root,
+            "--one-time",
+            "--git-gc=auto",
+            "-v",
+            "5");
+    assertThat(auto.err())
+        .contains("git worktree prune --verbose", "git reflog expire", "\"cmd\":\"git gc --auto\"");
+    repo.commit("file.txt", "three");
+    GitSync.Result off =
+        GitSync.run(
+            tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time", "--git-gc=off", "-v", "5");
+    assertThat(off.err()).contains("git reflog expire").doesNotContain("git gc");
+    GitSync.Result nothingRemoved =
+        GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time", "-v", "5");
+    assertThat(nothingRemoved.err()).doesNotContain("git gc", "reflog expire");
+  }
+
+  @Test
+  void submodules_recursiveShallowOff() throws Exception {
+    Repo inner = new Repo(tmp.resolve("inner"));
+    inner.commit("deep.txt", "deep");
+    Repo sub = new Repo(tmp.resolve("sub"));
+    sub.commit("sub.txt", "sub");
+    sub.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", inner.url(), "inner");
+    sub.git("commit", "-qm", "add inner");
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.url(), "sub");
+    repo.git("commit", "-qm", "add sub");
+    String allow = "--git-config=protocol.file.allow:always";
+    GitSync.Result rec =
+        GitSync.run(
+            tmp,
+            "--repo=" + repo.url(),
+            "--root=" + tmp.resolve("rec"),
+            "--one-time",
+            allow,
+            "--depth=0");
+    assertThat(rec.code()).as(rec.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("rec/remote/sub/inner/deep.txt"))).isEqualTo("deep");
+    GitSync.Result shallow =
+        GitSync.run(
+            tmp,
+            "--repo=" + repo.url(),
+            "--root=" + tmp.resolve("sh"),
+            "--one-time",
+            allow,
+            "--depth=0",
+            "--submodules=shallow");
+    assertThat(shallow.code()).as(shallow.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("sh/remote/sub/sub.txt"))).isEqualTo("sub");
+    assertThat(tmp.resolve("sh/remote/sub/inner/deep.txt")).doesNotExist();
+    GitSync.Result off =
+        GitSync.run(
+            tmp,
+            "--repo=" + repo.url(),
+            "--root=" + tmp.resolve("off"),
+            "--one-time",
+            "--submodules=off");
+    assertThat(off.code()).as(off.err()).isZero();
+    assertThat(tmp.resolve("off/remote/sub/sub.txt")).doesNotExist();
+  }
+
+  @Test
+  void sigint_whileIdle_exits130() throws Exception {
+    GitSync g = GitSync.start(tmp, "--repo=" + repo.url(), "--root=" + root, "--period=1h");
+    await().atMost(30, SECONDS).until(() -> Files.isSymbolicLink(root.resolve("remote")));
+    g.signal("INT");
+    assertThat(g.waitFor(20)).isEqualTo(130);
+  }
+
+  @Test
+  void missingGit_failsAtStartupNamingTheFlag() throws Exception {
+    GitSync.Result r =
+        GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--git=/nonexistent/git");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("can't run git (--git)", "/nonexistent/git");
+  }
+
+  @Test
+  void addUser_appendsEntryForArbitraryUid() throws Exception {
+    assumeThat(System.getProperty("user.name")).isEqualTo("root");
+    assumeThat(Path.of("/usr/bin/unshare")).exists();
+    assumeThat(Path.of("/usr/bin/setpriv")).exists();
+    Path passwd = tmp.resolve("passwd");
+    Files.copy(Path.of("/etc/passwd"), passwd);
+    Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path work = tmp.resolve("work");
+    Files.createDirectories(work);
+    for (Path p : List.of(tmp, work, repo.dir)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    String script =
+        "mount --bind "
+            + passwd
+            + " /etc/passwd && exec setpriv --reuid=65533 --regid=65533"
+            + " --clear-groups "
+            + GitSync.LAUNCHER
+            + " --repo="
+            + repo.url()
+            + " --root="
+            + work.resolve("root")
+            + " --one-time --add-user";
+    GitSync g =
+        GitSync.startCommand(
+            tmp, Map.of("HOME", "/tmp"), List.of("unshare", "--mount", "sh", "-c", script));
+    assertThat(g.waitFor(60)).as(g.err()).isZero();
+    assertThat(Files.readString(passwd)).endsWith("git-sync:x:65533:65533::/tmp:/sbin/nologin\n");
+  }
+}
