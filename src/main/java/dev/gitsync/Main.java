@@ -6,17 +6,31 @@ import dev.gitsync.cli.Manual;
 import dev.gitsync.cli.ParsedOptions;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.config.HookSettings;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.AddUser;
 import dev.gitsync.fs.LockFiles;
 import dev.gitsync.git.Git;
 import dev.gitsync.git.GitConfigFile;
 import dev.gitsync.git.GitException;
+import dev.gitsync.hooks.ExecHook;
+import dev.gitsync.hooks.HookContext;
+import dev.gitsync.hooks.HookException;
+import dev.gitsync.hooks.HookRunner;
+import dev.gitsync.hooks.PrePublishGate;
+import dev.gitsync.hooks.Sleeper;
+import dev.gitsync.hooks.WebHook;
+import dev.gitsync.http.AdminServer;
+import dev.gitsync.http.Health;
+import dev.gitsync.http.JdkHttpTransport;
 import dev.gitsync.log.ErrorFile;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
+import dev.gitsync.metrics.Metrics;
 import dev.gitsync.process.SystemProcessRunner;
+import dev.gitsync.sync.PublishGate;
 import dev.gitsync.sync.Signals;
+import dev.gitsync.sync.SyncException;
 import dev.gitsync.sync.SyncLoop;
 import dev.gitsync.sync.SyncPass;
 import dev.gitsync.sync.Trigger;
@@ -28,6 +42,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +208,7 @@ public final class Main {
         log.error(e.getMessage(), "can't run git (--git)", "git", config.git());
         return 1;
       }
-      return loop(config, git, log, clock, root, errorFile);
+      return loop(config, git, runner, gitEnv, log, clock, root, errorFile);
     } catch (IOException e) {
       log.error(String.valueOf(e.getMessage()), "can't write the private git config");
       return 1;
@@ -210,7 +226,14 @@ public final class Main {
   }
 
   private int loop(
-      Config config, Git git, Log log, Clock clock, AbsPath root, Optional<ErrorFile> errorFile) {
+      Config config,
+      Git git,
+      SystemProcessRunner runner,
+      Map<String, String> gitEnv,
+      Log log,
+      Clock clock,
+      AbsPath root,
+      Optional<ErrorFile> errorFile) {
     Thread main = Thread.currentThread();
     Signals.onShutdown(
         n -> {
@@ -228,22 +251,129 @@ public final class Main {
       }
     }
     AbsPath link = AbsPath.of(config.link(), root.path());
-    SyncPass pass = new SyncPass(config, git, log, clock, root, link);
-    SyncLoop loop =
-        new SyncLoop(
-            config,
-            pass,
-            log,
-            clock,
-            trigger,
-            config.touchFile().map(f -> AbsPath.of(f, root.path()).path()),
-            errorFile);
+    Metrics metrics = new Metrics();
+    Duration maxAge =
+        config.http().readyMaxPeriods() == 0
+            ? Duration.ZERO
+            : config
+                .period()
+                .multipliedBy(config.http().readyMaxPeriods())
+                .plus(config.syncTimeout());
+    Health health = new Health(clock, maxAge);
+    List<AutoCloseable> owned = new ArrayList<>();
     boolean sleeping = false;
     try {
-      SyncLoop.End end = loop.run();
-      if (end != SyncLoop.End.SLEEP_FOREVER) {
-        return end == SyncLoop.End.SUCCESS ? 0 : 1;
+      if (config.http().bind().isPresent()) {
+        AdminServer server;
+        try {
+          server =
+              new AdminServer(
+                  config.http().bind().get(),
+                  health,
+                  config.http().metrics() ? Optional.of(metrics) : Optional.empty(),
+                  config.http().pprof(),
+                  log);
+        } catch (IOException e) {
+          log.error(
+              String.valueOf(e.getMessage()),
+              "can't start HTTP server (--http-bind)",
+              "bind",
+              config.http().bind().get().toString());
+          return 1;
+        }
+        owned.add(server);
+        server.start();
+        log.info(
+            0, "serving HTTP", "endpoint", config.http().bind().get().host() + ":" + server.port());
       }
+      JdkHttpTransport transport = new JdkHttpTransport();
+      owned.add(transport);
+      List<HookRunner> runners = new ArrayList<>();
+      if (config.exechook().isPresent()) {
+        HookSettings h = config.exechook().get();
+        Log hookLog = log.named("exechook");
+        runners.add(
+            new HookRunner(
+                new ExecHook("exechook", h, runner, gitEnv, hookLog),
+                h.backoff(),
+                config.oneTime(),
+                hookLog,
+                metrics::hookRan,
+                Sleeper.SYSTEM));
+      }
+      if (config.webhook().isPresent()) {
+        Log hookLog = log.named("webhook");
+        runners.add(
+            new HookRunner(
+                new WebHook(config.webhook().get(), transport, hookLog),
+                config.webhook().get().backoff(),
+                config.oneTime(),
+                hookLog,
+                metrics::hookRan,
+                Sleeper.SYSTEM));
+      }
+      for (HookRunner r : runners) {
+        owned.add(r);
+        r.start();
+      }
+      PublishGate gate = PublishGate.OPEN;
+      if (config.prePublishHook().isPresent()) {
+        HookSettings h = config.prePublishHook().get();
+        Log hookLog = log.named("pre-publish-exechook");
+        PrePublishGate pre =
+            new PrePublishGate(
+                new ExecHook("pre-publish-exechook", h, runner, gitEnv, hookLog),
+                h.backoff(),
+                clock,
+                Sleeper.SYSTEM,
+                metrics::hookRan,
+                hookLog);
+        String repo = Redactor.redactUrls(config.repo());
+        gate =
+            (hash, previous, worktree, deadline) -> {
+              try {
+                pre.check(
+                    new HookContext(
+                        hash.hex(),
+                        previous.map(Object::toString).orElse(""),
+                        config.ref(),
+                        repo,
+                        link.toString(),
+                        worktree.path(),
+                        clock.instant()),
+                    deadline);
+              } catch (HookException e) {
+                throw new SyncException(log.redactor().redact(e.getMessage()), e);
+              }
+            };
+      }
+      SyncPass pass = new SyncPass(config, git, log, clock, root, link, gate);
+      SyncLoop loop =
+          new SyncLoop(
+              config,
+              pass,
+              log,
+              clock,
+              trigger,
+              config.touchFile().map(f -> AbsPath.of(f, root.path()).path()),
+              errorFile,
+              new SyncEvents(
+                  metrics, health, runners, clock, config.ref(), config.repo(), link.toString()));
+      SyncLoop.End end = loop.run();
+      if (end == SyncLoop.End.FAILURE) {
+        return 1;
+      }
+      if (end == SyncLoop.End.SUCCESS) {
+        int status = 0;
+        for (HookRunner r : runners) {
+          if (!r.firstResult()) {
+            status = 1;
+          }
+        }
+        log.info(0, "exiting after one sync", "status", status);
+        return status;
+      }
+      health.idle();
       sleeping = true;
       Trigger.sleepForever();
       return 0;
@@ -257,6 +387,15 @@ public final class Main {
         log.error(String.valueOf(io.getMessage()), "can't remove lock files");
       }
       return sleeping ? 0 : 128 + stopSignal.get();
+    } finally {
+      Collections.reverse(owned);
+      for (AutoCloseable c : owned) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.error(String.valueOf(e.getMessage()), "error while stopping");
+        }
+      }
     }
   }
 

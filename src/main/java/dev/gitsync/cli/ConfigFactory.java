@@ -1,8 +1,14 @@
 package dev.gitsync.cli;
 
+import dev.gitsync.config.BindAddress;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.config.HookSettings;
+import dev.gitsync.config.HttpSettings;
+import dev.gitsync.config.PayloadTemplate;
+import dev.gitsync.config.Secret;
 import dev.gitsync.config.SyncSignal;
+import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +135,18 @@ public final class ConfigFactory {
     if ((p.bool("http-metrics") || p.bool("http-pprof")) && p.string("http-bind").isEmpty()) {
       errs.add("invalid flag: --http-metrics and --http-pprof require --http-bind to be specified");
     }
+    Optional<WebhookSettings> webhook = webhook(p, errs);
+    Optional<BindAddress> bind = Optional.empty();
+    if (!p.string("http-bind").isEmpty()) {
+      try {
+        bind = Optional.of(BindAddress.parse(p.string("http-bind")));
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --http-bind: " + e.getMessage());
+      }
+    }
+    if (p.integer("http-ready-max-periods") < 0) {
+      errs.add("invalid flag: --http-ready-max-periods must be 0 or more");
+    }
 
     List<GitConfigEntry> gitConfig = new ArrayList<>();
     if (!p.string("git-config").isEmpty()) {
@@ -185,6 +203,17 @@ public final class ConfigFactory {
                 p.list("ssh-key-file"),
                 p.bool("ssh-known-hosts"),
                 p.string("ssh-known-hosts-file")),
+            hook(exechook(p), p.duration("exechook-timeout"), p.duration("exechook-backoff")),
+            hook(
+                p.string("pre-publish-exechook-command"),
+                p.duration("pre-publish-exechook-timeout"),
+                p.duration("pre-publish-exechook-backoff")),
+            webhook,
+            new HttpSettings(
+                bind,
+                p.bool("http-metrics"),
+                p.bool("http-pprof"),
+                p.integer("http-ready-max-periods")),
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -209,6 +238,73 @@ public final class ConfigFactory {
       atLeastOneSecond(p, "webhook-timeout", errs);
       atLeastOneSecond(p, "webhook-backoff", errs);
     }
+  }
+
+  private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {
+    return command.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new HookSettings(command, timeout, backoff));
+  }
+
+  private static final List<String> RESTRICTED_HEADERS =
+      List.of("host", "connection", "content-length", "expect", "upgrade");
+
+  private static Optional<WebhookSettings> webhook(ParsedOptions p, List<String> errs) {
+    String url = p.string("webhook-url");
+    List<WebhookSettings.Header> headers = new ArrayList<>();
+    for (String raw : p.list("webhook-header")) {
+      for (String line : raw.split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int colon = line.indexOf(':');
+        String name = colon < 0 ? "" : line.substring(0, colon).trim();
+        if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+          errs.add(
+              "invalid flag: --webhook-header must look like 'Name: value' (got a header"
+                  + " without a valid name)");
+        } else if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+          errs.add("invalid flag: --webhook-header cannot set " + name);
+        } else {
+          headers.add(
+              new WebhookSettings.Header(name, Secret.of(line.substring(colon + 1).trim())));
+        }
+      }
+    }
+    Optional<PayloadTemplate> payload = Optional.empty();
+    if (!p.string("webhook-payload").isEmpty()) {
+      try {
+        payload = Optional.of(PayloadTemplate.parse(p.string("webhook-payload")));
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --webhook-payload: " + e.getMessage());
+      }
+    }
+    if (url.isEmpty()) {
+      if (!headers.isEmpty() || payload.isPresent()) {
+        errs.add("invalid flag: --webhook-header and --webhook-payload require --webhook-url");
+      }
+      return Optional.empty();
+    }
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if (u.getScheme() == null
+          || !List.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
+          || u.getHost() == null) {
+        errs.add("invalid flag: --webhook-url must be an http or https URL");
+      }
+    } catch (java.net.URISyntaxException e) {
+      errs.add("invalid flag: --webhook-url is not a valid URL");
+    }
+    int status = p.integer("webhook-success-status");
+    return Optional.of(
+        new WebhookSettings(
+            Secret.of(url),
+            p.string("webhook-method"),
+            status == -1 ? 0 : status,
+            p.duration("webhook-timeout"),
+            p.duration("webhook-backoff"),
+            List.copyOf(headers),
+            payload));
   }
 
   private static String exechook(ParsedOptions p) {
@@ -288,12 +384,6 @@ public final class ConfigFactory {
                 + o.pendingFeature()
                 + " is still being built; remove it for now");
       }
-    }
-    if (p.isSet("sync-hook-command")) {
-      errs.add(
-          "--sync-hook-command is not supported yet by this git-sync: "
-              + Options.HOOKS
-              + " is still being built; remove it for now");
     }
     if (p.isSet("password")) {
       errs.add(

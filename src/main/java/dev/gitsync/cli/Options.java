@@ -15,10 +15,8 @@ import java.util.Map;
  */
 public final class Options {
   /** Feature names for options whose feature is not built yet. */
-  static final String HOOKS = "exec hooks and webhooks";
-
-  static final String HTTP = "the HTTP endpoint";
   static final String AUTH = "HTTP authentication";
+
   static final String GITHUB = "GitHub App authentication";
   static final String SPARSE = "sparse checkout";
 
@@ -303,13 +301,11 @@ public final class Options {
                     + " variable will be set to the git hash that was synced. Hooks must be"
                     + " idempotent. This flag obsoletes --sync-hook-command, but if"
                     + " sync-hook-command is specified, it will take precedence.")
-            .pending(HOOKS)
             .def());
     l.add(
         o("exechook-timeout", OptionType.DURATION, "30s", "the timeout for the exechook")
             .env("GITSYNC_EXECHOOK_TIMEOUT", "GIT_SYNC_EXECHOOK_TIMEOUT")
             .man("The timeout for the --exechook-command. This must be at least 1s.")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -319,7 +315,6 @@ public final class Options {
                 "the time to wait before retrying a failed exechook")
             .env("GITSYNC_EXECHOOK_BACKOFF", "GIT_SYNC_EXECHOOK_BACKOFF")
             .man("The time to wait before retrying a failed --exechook-command (at least 1s).")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -331,7 +326,6 @@ public final class Options {
             .man(
                 "An optional command to be executed in a new worktree before the --link is"
                     + " switched to it. $GITSYNC_HASH is set to the new hash.")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -341,7 +335,6 @@ public final class Options {
                 "the timeout for the pre-publish exechook")
             .env("GITSYNC_PRE_PUBLISH_EXECHOOK_TIMEOUT")
             .man("The timeout for the --pre-publish-exechook-command (at least 1s).")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -351,7 +344,6 @@ public final class Options {
                 "the time to wait before retrying a failed pre-publish exechook")
             .env("GITSYNC_PRE_PUBLISH_EXECHOOK_BACKOFF")
             .man("The time to wait before retrying a failed --pre-publish-exechook-command.")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -365,13 +357,11 @@ public final class Options {
                     + " 'Gitsync-Hash' will be set to the git hash that was synced. The URL is"
                     + " treated as a secret and never logged whole.")
             .secret()
-            .pending(HOOKS)
             .def());
     l.add(
         o("webhook-method", OptionType.STRING, "POST", "the HTTP method for the webhook")
             .env("GITSYNC_WEBHOOK_METHOD", "GIT_SYNC_WEBHOOK_METHOD")
             .man("The HTTP method for the --webhook-url.")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -383,13 +373,11 @@ public final class Options {
             .man(
                 "The HTTP status code indicating a successful --webhook-url. Setting this to"
                     + " 0 disables success checks, which makes webhooks \"fire-and-forget\".")
-            .pending(HOOKS)
             .def());
     l.add(
         o("webhook-timeout", OptionType.DURATION, "1s", "the timeout for the webhook")
             .env("GITSYNC_WEBHOOK_TIMEOUT", "GIT_SYNC_WEBHOOK_TIMEOUT")
             .man("The timeout for the --webhook-url (at least 1s).")
-            .pending(HOOKS)
             .def());
     l.add(
         o(
@@ -399,7 +387,38 @@ public final class Options {
                 "the time to wait before retrying a failed webhook")
             .env("GITSYNC_WEBHOOK_BACKOFF", "GIT_SYNC_WEBHOOK_BACKOFF")
             .man("The time to wait before retrying a failed --webhook-url (at least 1s).")
-            .pending(HOOKS)
+            .def());
+    l.add(
+        o(
+                "webhook-header",
+                OptionType.STRING_LIST,
+                "",
+                "an extra HTTP header for the webhook, as 'Name: value' (repeatable)")
+            .env("GITSYNC_WEBHOOK_HEADER")
+            .man(
+                "An extra HTTP header to send with the --webhook-url request, written 'Name:"
+                    + " value'. This flag may be specified more than once; the env var takes one"
+                    + " header per line. Header values are treated as secrets (they often carry"
+                    + " tokens) and never logged. Not in upstream git-sync.")
+            .secret()
+            .def());
+    l.add(
+        o(
+                "webhook-payload",
+                OptionType.STRING,
+                "",
+                "a body template for the webhook, e.g. '{\"text\":\"synced {{hash}}\"}'")
+            .env("GITSYNC_WEBHOOK_PAYLOAD")
+            .man(
+                "A body to send with the --webhook-url request (upstream sends none, which"
+                    + " Slack rejects). Variables in double braces are replaced, JSON-escaped:"
+                    + " {{hash}}, {{short_hash}}, {{previous_hash}} (empty on the first sync),"
+                    + " {{ref}}, {{repo}} (credentials removed), {{link}} and {{timestamp}}"
+                    + " (RFC 3339, UTC). An unknown variable is an error at startup. With a"
+                    + " payload, Content-Type defaults to application/json (override it with"
+                    + " --webhook-header). Example for a Slack incoming webhook:"
+                    + " --webhook-payload='{\"text\":\"synced {{ref}} at {{short_hash}}\"}'."
+                    + " Not in upstream git-sync.")
             .def());
     // Authentication.
     l.add(
@@ -635,13 +654,11 @@ public final class Options {
                     + " of this endpoint is suitable for Kubernetes startup and liveness probes,"
                     + " returning a 5xx error until the first sync is complete, and a 200 status"
                     + " thereafter.")
-            .pending(HTTP)
             .def());
     l.add(
         o("http-metrics", OptionType.BOOL, "false", "enable metrics on git-sync's HTTP endpoint")
             .env("GITSYNC_HTTP_METRICS", "GIT_SYNC_HTTP_METRICS")
             .man("Enable metrics on git-sync's HTTP endpoint at /metrics. Requires --http-bind.")
-            .pending(HTTP)
             .def());
     l.add(
         o(
@@ -651,9 +668,27 @@ public final class Options {
                 "enable the debug endpoints on git-sync's HTTP endpoint")
             .env("GITSYNC_HTTP_PPROF", "GIT_SYNC_HTTP_PPROF")
             .man(
-                "Enable the debug endpoints on git-sync's HTTP endpoint at /debug/pprof."
-                    + " Requires --http-bind.")
-            .pending(HTTP)
+                "Enable the debug endpoints on git-sync's HTTP endpoint at /debug/pprof. Go's"
+                    + " pprof does not apply to the JVM; the JVM equivalents are served instead:"
+                    + " /debug/pprof/goroutine (a thread dump), /debug/pprof/heap (a class"
+                    + " histogram of the heap) and /debug/pprof/profile?seconds=N (a Java Flight"
+                    + " Recorder CPU profile, 1 to 60 seconds, default 10; open it with JDK"
+                    + " Mission Control or 'jfr print'). Requires --http-bind.")
+            .def());
+    l.add(
+        o(
+                "http-ready-max-periods",
+                OptionType.INT,
+                "5",
+                "/readyz fails when the last successful sync is older than this many periods (0: never)")
+            .env("GITSYNC_HTTP_READY_MAX_PERIODS")
+            .man(
+                "The HTTP endpoint's /readyz answers 503 until the first successful sync, and"
+                    + " again when the last successful sync is older than this many --period"
+                    + " intervals plus --sync-timeout (a stuck or failing sync). 0 turns the age"
+                    + " check off. '/' keeps upstream's behaviour (ready forever after the first"
+                    + " sync) and /healthz only says the process is alive. Not in upstream"
+                    + " git-sync.")
             .def());
     // Logging and info.
     l.add(

@@ -34,6 +34,10 @@ import java.util.OptionalInt;
  * @param gitGc the garbage collection mode
  * @param verbosity the log level
  * @param ssh SSH settings for ssh:// and scp-style repos
+ * @param exechook the hook run after each new commit is published, if any
+ * @param prePublishHook the hook that must pass before a new commit is published, if any
+ * @param webhook the webhook called after each new commit is published, if any
+ * @param http the HTTP endpoint's settings
  * @param startupFlags the flags to list in the "starting up" line, secrets redacted
  */
 public record Config(
@@ -61,6 +65,10 @@ public record Config(
     GitGc gitGc,
     int verbosity,
     Ssh ssh,
+    Optional<HookSettings> exechook,
+    Optional<HookSettings> prePublishHook,
+    Optional<WebhookSettings> webhook,
+    HttpSettings http,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */

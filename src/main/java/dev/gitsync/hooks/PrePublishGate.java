@@ -1,0 +1,67 @@
+package dev.gitsync.hooks;
+
+import dev.gitsync.log.Log;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The {@code --pre-publish-exechook}: a gate in front of the symlink flip.
+ *
+ * <p>Design: upstream sends this hook asynchronously, so the flip does not wait for it and a
+ * failing validation still publishes the tree (upstream-contract §1.8). Users asked for it to
+ * validate before publishing (#369, #937), so here it blocks: the link moves to the new worktree
+ * only after the hook exits 0. A failure is retried after {@code --pre-publish-exechook-backoff}
+ * while the pass's {@code --sync-timeout} allows; if it never passes, the pass fails (counted
+ * against {@code --max-failures}), the old tree stays published, and the next pass tries again.
+ */
+public final class PrePublishGate {
+  private final ExecHook hook;
+  private final Duration backoff;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final HookObserver observer;
+  private final Log log;
+
+  /** A gate running {@code hook}. */
+  public PrePublishGate(
+      ExecHook hook,
+      Duration backoff,
+      Clock clock,
+      Sleeper sleeper,
+      HookObserver observer,
+      Log log) {
+    this.hook = hook;
+    this.backoff = backoff;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.observer = observer;
+    this.log = log;
+  }
+
+  /**
+   * Runs the hook until it passes or {@code deadline} leaves no room for another attempt.
+   *
+   * @throws HookException with the last failure when it never passed
+   */
+  public void check(HookContext c, Instant deadline) throws HookException, InterruptedException {
+    while (true) {
+      try {
+        hook.run(c);
+        observer.ran(hook.name(), true);
+        return;
+      } catch (HookException e) {
+        observer.ran(hook.name(), false);
+        log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
+        if (clock.instant().plus(backoff).isAfter(deadline)) {
+          throw new HookException(
+              "--pre-publish-exechook-command failed, not publishing "
+                  + c.hash()
+                  + ": "
+                  + e.getMessage());
+        }
+        sleeper.sleep(backoff);
+      }
+    }
+  }
+}

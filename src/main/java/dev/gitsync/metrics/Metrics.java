@@ -1,0 +1,124 @@
+package dev.gitsync.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * git-sync's metrics, with upstream's names, types, help texts and labels byte for byte, plus two
+ * gauges upstream lacks (the time of the last successful sync and the current hash), rendered in
+ * the Prometheus text format together with process and JVM metrics. Only this package knows the
+ * exposition format.
+ */
+public final class Metrics {
+  private final Family syncDuration =
+      new Family(
+          "git_sync_duration_seconds",
+          "Summary of git_sync durations",
+          Family.Type.SUMMARY,
+          "status");
+  private final Family syncCount =
+      new Family(
+          "git_sync_count_total",
+          "How many git syncs completed, partitioned by state (success, error, noop)",
+          Family.Type.COUNTER,
+          "status");
+  private final Family fetchCount =
+      new Family("git_fetch_count_total", "How many git fetches were run", Family.Type.COUNTER);
+  private final Family askpassCount =
+      new Family(
+          "git_sync_askpass_calls",
+          "How many git askpass calls completed, partitioned by state (success, error)",
+          Family.Type.COUNTER,
+          "status");
+  private final Family appTokenCount =
+      new Family(
+          "git_sync_refresh_github_app_token_count",
+          "How many times the GitHub app token was refreshed, partitioned by state (success,"
+              + " error)",
+          Family.Type.COUNTER,
+          "status");
+  private final Family hookRunCount =
+      new Family(
+          "git_sync_hook_run_count_total",
+          "How many hook runs completed, partitioned by name and state (success, error)",
+          Family.Type.COUNTER,
+          "name",
+          "status");
+  private final Family lastSuccess =
+      new Family(
+          "git_sync_last_success_timestamp_seconds",
+          "When the last successful sync completed, in seconds since the Unix epoch",
+          Family.Type.GAUGE);
+  private final Family currentHash =
+      new Family(
+          "git_sync_current_hash_info",
+          "The commit hash currently published at --link (value is always 1)",
+          Family.Type.GAUGE,
+          "hash");
+  private final List<Family> families =
+      List.of(
+          fetchCount,
+          syncCount,
+          syncDuration,
+          askpassCount,
+          appTokenCount,
+          hookRunCount,
+          currentHash,
+          lastSuccess);
+  private final RuntimeMetrics runtime = new RuntimeMetrics();
+
+  /** Sync statuses, as upstream labels them. */
+  public enum Status {
+    /** A pass that published a change, or the first pass in the process. */
+    SUCCESS,
+    /** A pass that failed. */
+    ERROR,
+    /** A pass that found nothing new. */
+    NOOP
+  }
+
+  /** Records one pass of the loop. */
+  public void syncPass(Status status, Duration took) {
+    String s = status.name().toLowerCase();
+    syncDuration.observe(took.toNanos() / 1e9, s);
+    syncCount.add(1, s);
+  }
+
+  /** Counts a pass that needed an update (upstream's misnamed git_fetch_count_total). */
+  public void fetched() {
+    fetchCount.add(1);
+  }
+
+  /** Records what is published and when. */
+  public void published(String hash, Instant when) {
+    currentHash.clear();
+    currentHash.set(1, hash);
+    lastSuccess.set(when.toEpochMilli() / 1000.0);
+  }
+
+  /** Counts a hook run. */
+  public void hookRan(String name, boolean success) {
+    hookRunCount.add(1, name, success ? "success" : "error");
+  }
+
+  /** Counts an askpass call. */
+  public void askpass(boolean success) {
+    askpassCount.add(1, success ? "success" : "error");
+  }
+
+  /** Counts a GitHub App token refresh. */
+  public void appTokenRefreshed(boolean success) {
+    appTokenCount.add(1, success ? "success" : "error");
+  }
+
+  /** The Prometheus text exposition (version 0.0.4), families sorted by name. */
+  public String render() {
+    StringBuilder sb = new StringBuilder(4096);
+    java.util.Map<String, Family> byName = new java.util.TreeMap<>();
+    families.forEach(f -> byName.put(f.name, f));
+    byName.values().forEach(f -> f.write(sb));
+    runtime.write(sb);
+    return sb.toString();
+  }
+}

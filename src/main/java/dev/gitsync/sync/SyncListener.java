@@ -1,0 +1,22 @@
+package dev.gitsync.sync;
+
+import java.time.Duration;
+
+/** Told about every pass of the loop: the seam for metrics, readiness and hooks. */
+public interface SyncListener {
+  /** A listener that does nothing. */
+  SyncListener NONE =
+      new SyncListener() {
+        @Override
+        public void synced(SyncPass.Outcome outcome, Duration took) {}
+
+        @Override
+        public void failed(Duration took) {}
+      };
+
+  /** A pass succeeded (whether or not it published something new). */
+  void synced(SyncPass.Outcome outcome, Duration took);
+
+  /** A pass failed. */
+  void failed(Duration took);
+}
