@@ -60,6 +60,28 @@ class ArchitectureTest {
   }
 
   @Test
+  void hooksMetricsAndHttp_doNotDependOnTheLoop() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.gitsync.hooks..", "dev.gitsync.http..", "dev.gitsync.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.gitsync.sync..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyHttpPackage_usesTheJdkHttpClientAndServer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.gitsync.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.net.http..", "com.sun.net.httpserver..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyMain_exits() {
     noClasses()
         .that()

@@ -16,7 +16,7 @@ import java.time.Instant;
  * against {@code --max-failures}), the old tree stays published, and the next pass tries again.
  */
 public final class PrePublishGate {
-  private final ExecHook hook;
+  private final Hook hook;
   private final Duration backoff;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -25,12 +25,7 @@ public final class PrePublishGate {
 
   /** A gate running {@code hook}. */
   public PrePublishGate(
-      ExecHook hook,
-      Duration backoff,
-      Clock clock,
-      Sleeper sleeper,
-      HookObserver observer,
-      Log log) {
+      Hook hook, Duration backoff, Clock clock, Sleeper sleeper, HookObserver observer, Log log) {
     this.hook = hook;
     this.backoff = backoff;
     this.clock = clock;

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -96,7 +95,6 @@ final class DebugEndpoints {
     Path file = Files.createTempFile("git-sync-profile", ".jfr");
     try {
       try (Recording r = new Recording(Configuration.getConfiguration("profile"))) {
-        r.setDuration(Duration.ofSeconds(seconds));
         r.start();
         TimeUnit.SECONDS.sleep(seconds);
         r.stop();

@@ -324,16 +324,16 @@ class CliIT {
     GitSync.Result r =
         GitSync.run(
             tmp,
-            Map.of("GITSYNC_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/SECRETX"),
+            Map.of("GITSYNC_ASKPASS_URL", "https://user:SECRETX@askpass.example/creds"),
             "--root=" + tmp.resolve("r"),
             "--repo=x",
-            "--http-bind=:1234",
-            "--exechook-command=/bin/true");
+            "--cookie-file",
+            "--sparse-checkout-file=sparse.txt");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
-        .contains("--webhook-url is not supported yet")
-        .contains("--http-bind is not supported yet")
-        .contains("--exechook-command is not supported yet")
+        .contains("--askpass-url is not supported yet")
+        .contains("--cookie-file is not supported yet")
+        .contains("--sparse-checkout-file is not supported yet")
         .doesNotContain("SECRETX");
   }
 

@@ -1,0 +1,191 @@
+package dev.gitsync.hooks;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gitsync.log.Log;
+import dev.gitsync.log.Redactor;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** The runner's policy with a scripted hook and a sleeper that does not sleep. */
+class HookRunnerTest {
+  private final Log log =
+      new Log(
+          "",
+          0,
+          new PrintStream(OutputStream.nullOutputStream()),
+          Clock.systemUTC(),
+          new Redactor(),
+          Optional.empty());
+  private final List<String> observed = new CopyOnWriteArrayList<>();
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
+  private static HookContext ctx(String hash) {
+    return new HookContext(hash, "", "main", "r", "l", Path.of("/"), Instant.EPOCH);
+  }
+
+  /** Fails the first {@code failures} runs; records every run; can block on a latch. */
+  private static final class ScriptedHook implements Hook {
+    final List<String> runs = new CopyOnWriteArrayList<>();
+    int failures;
+    CountDownLatch gate;
+
+    @Override
+    public String name() {
+      return "exechook";
+    }
+
+    @Override
+    public void run(HookContext c) throws HookException, InterruptedException {
+      if (gate != null) {
+        gate.await();
+      }
+      runs.add(c.hash());
+      if (failures-- > 0) {
+        throw new HookException("scripted failure");
+      }
+    }
+  }
+
+  private HookRunner runner(ScriptedHook h, boolean oneTime) {
+    return new HookRunner(
+        h,
+        Duration.ofSeconds(3),
+        oneTime,
+        log,
+        (name, ok) -> observed.add(name + ":" + ok),
+        sleeps::add);
+  }
+
+  @Test
+  void failure_isRetriedAfterBackoff_andCounted() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    h.failures = 2;
+    try (HookRunner r = runner(h, false)) {
+      r.start();
+      r.send(ctx("a"));
+      await().atMost(10, SECONDS).until(() -> h.runs.size() == 3);
+      assertThat(h.runs).containsExactly("a", "a", "a");
+      assertThat(sleeps).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
+      await().atMost(10, SECONDS).until(() -> observed.size() == 3);
+      assertThat(observed).containsExactly("exechook:false", "exechook:false", "exechook:true");
+    }
+  }
+
+  @Test
+  void latestWins_whileARunIsInProgress() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    h.gate = new CountDownLatch(1);
+    try (HookRunner r = runner(h, false)) {
+      r.start();
+      r.send(ctx("a"));
+      r.send(ctx("b"));
+      r.send(ctx("c"));
+      h.gate.countDown();
+      await().atMost(10, SECONDS).until(() -> h.runs.contains("c"));
+      assertThat(h.runs).doesNotContain("b").endsWith("c");
+    }
+  }
+
+  @Test
+  void sameHashAfterSuccess_isNotRunAgain() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    try (HookRunner r = runner(h, false)) {
+      r.start();
+      r.send(ctx("a"));
+      await().atMost(10, SECONDS).until(() -> h.runs.size() == 1);
+      r.send(ctx("a"));
+      r.send(ctx("b"));
+      await().atMost(10, SECONDS).until(() -> h.runs.size() == 2);
+      assertThat(h.runs).containsExactly("a", "b");
+    }
+  }
+
+  @Test
+  void oneTime_reportsFirstAttempt_noRetry() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    h.failures = 1;
+    try (HookRunner r = runner(h, true)) {
+      r.start();
+      r.send(ctx("a"));
+      assertThat(r.firstResult()).isFalse();
+      assertThat(h.runs).containsExactly("a");
+      assertThat(sleeps).isEmpty();
+    }
+  }
+
+  /** A clock that moves only when the code under test sleeps. */
+  private static final class SteppingClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void prePublishGate_retriesWhileTheDeadlineAllows_thenFails() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    h.failures = 100;
+    SteppingClock clock = new SteppingClock();
+    List<Duration> waits = new ArrayList<>();
+    PrePublishGate gate =
+        new PrePublishGate(
+            h,
+            Duration.ofSeconds(1),
+            clock,
+            d -> {
+              waits.add(d);
+              clock.now = clock.now.plus(d);
+            },
+            (name, ok) -> observed.add(name + ":" + ok),
+            log);
+    Instant deadline = clock.now.plusMillis(2500);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.check(ctx("a"), deadline))
+        .isInstanceOf(HookException.class)
+        .hasMessageContaining("not publishing a");
+    assertThat(h.runs).hasSize(3);
+    assertThat(waits).hasSize(2);
+  }
+
+  @Test
+  void prePublishGate_passesOnRetry() throws Exception {
+    ScriptedHook h = new ScriptedHook();
+    h.failures = 1;
+    SteppingClock clock = new SteppingClock();
+    PrePublishGate gate =
+        new PrePublishGate(
+            h,
+            Duration.ofSeconds(1),
+            clock,
+            d -> clock.now = clock.now.plus(d),
+            (name, ok) -> observed.add(name + ":" + ok),
+            log);
+    gate.check(ctx("a"), clock.now.plusSeconds(60));
+    assertThat(observed).containsExactly("exechook:false", "exechook:true");
+  }
+}
