@@ -16,6 +16,7 @@ import dev.gitsync.git.GitException;
 import dev.gitsync.hooks.ExecHook;
 import dev.gitsync.hooks.HookContext;
 import dev.gitsync.hooks.HookException;
+import dev.gitsync.hooks.HookObserver;
 import dev.gitsync.hooks.HookRunner;
 import dev.gitsync.hooks.PrePublishGate;
 import dev.gitsync.hooks.Sleeper;
@@ -27,6 +28,7 @@ import dev.gitsync.log.ErrorFile;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
+import dev.gitsync.notify.Notifier;
 import dev.gitsync.process.SystemProcessRunner;
 import dev.gitsync.sync.PublishGate;
 import dev.gitsync.sync.Signals;
@@ -56,6 +58,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Main {
   private static final Duration STARTUP_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DRAIN_ON_EXIT = Duration.ofSeconds(10);
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -114,7 +117,87 @@ public final class Main {
       writeConfigErrorFile(p, cwd, r.errors());
       return 1;
     }
+    if (r.config().get().notifications().test()) {
+      return notifyTest(r.config().get());
+    }
     return sync(r.config().get());
+  }
+
+  private static Notifier.Settings notifySettings(Config config, Path outbox) {
+    Map<String, String> env = System.getenv();
+    String pod = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", ""));
+    if (pod.isEmpty()) {
+      try {
+        pod = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        pod = "unknown";
+      }
+    }
+    List<String> urls = new ArrayList<>();
+    config.notifications().urls().forEach(u -> urls.add(u.reveal()));
+    return new Notifier.Settings(
+        urls,
+        config.notifications().file().map(f -> AbsPath.of(f, Path.of("").toAbsolutePath()).path()),
+        outbox,
+        config.notifications().failureThreshold(),
+        config.notifications().repeatInterval(),
+        config.notifications().maxAge(),
+        pod,
+        env.getOrDefault("POD_NAMESPACE", ""));
+  }
+
+  /**
+   * {@code --notify-test}: one message to every sink, one line per result, exit 0 if all worked.
+   */
+  private int notifyTest(Config config) {
+    Redactor redactor = new Redactor();
+    Log log =
+        new Log(
+            "notify",
+            config.verbosity(),
+            err,
+            Clock.systemDefaultZone(),
+            redactor,
+            Optional.empty());
+    Path dir = null;
+    try (JdkHttpTransport transport = new JdkHttpTransport()) {
+      dir = Files.createTempDirectory("git-sync-notify-test");
+      try (Notifier n =
+          new Notifier(
+              notifySettings(config, dir),
+              transport,
+              log,
+              Clock.systemDefaultZone(),
+              (a, b, c, d) -> {},
+              config.repo(),
+              config.ref())) {
+        n.start();
+        int failed = 0;
+        for (String[] result : n.test()) {
+          if (result[1].isEmpty()) {
+            out.println("ok      " + result[0]);
+          } else {
+            failed++;
+            out.println("FAILED  " + result[0] + ": " + redactor.redact(result[1]));
+          }
+        }
+        out.println(failed == 0 ? "all notification sinks work" : failed + " sink(s) failed");
+        return failed == 0 ? 0 : 1;
+      }
+    } catch (IOException e) {
+      err.println("ERROR: --notify-test: " + redactor.redact(String.valueOf(e.getMessage())));
+      return 1;
+    } catch (InterruptedException e) {
+      return 128 + stopSignal.get();
+    } finally {
+      if (dir != null) {
+        try {
+          dev.gitsync.fs.FileOps.removeAll(dir);
+        } catch (IOException ignored) {
+          // A leftover temp dir is harmless.
+        }
+      }
+    }
   }
 
   /** Config errors also go to the error file, as plain text, when its path is known. */
@@ -288,6 +371,40 @@ public final class Main {
       }
       JdkHttpTransport transport = new JdkHttpTransport();
       owned.add(transport);
+      Optional<Notifier> notifier = Optional.empty();
+      Path outbox = AbsPath.of(config.notifications().outbox(), root.path()).path();
+      if (config.notifications().enabled()) {
+        try {
+          Notifier n =
+              new Notifier(
+                  notifySettings(config, outbox),
+                  transport,
+                  log.named("notify"),
+                  clock,
+                  metrics::notification,
+                  config.repo(),
+                  config.ref());
+          owned.add(n);
+          n.start();
+          metrics.notificationQueues(n::queues);
+          notifier = Optional.of(n);
+        } catch (IOException e) {
+          log.error(
+              String.valueOf(e.getMessage()),
+              "can't open the notification outbox" + " (--notify-outbox)",
+              "path",
+              outbox.toString());
+          return 1;
+        }
+      }
+      Optional<Notifier> notify = notifier;
+      HookObserver observer =
+          (name, ok, hash, error) -> {
+            metrics.hookRan(name, ok);
+            if (!ok) {
+              notify.ifPresent(n -> n.hookFailed(name, hash, error));
+            }
+          };
       List<HookRunner> runners = new ArrayList<>();
       if (config.exechook().isPresent()) {
         HookSettings h = config.exechook().get();
@@ -298,7 +415,7 @@ public final class Main {
                 h.backoff(),
                 config.oneTime(),
                 hookLog,
-                metrics::hookRan,
+                observer,
                 Sleeper.SYSTEM));
       }
       if (config.webhook().isPresent()) {
@@ -309,7 +426,7 @@ public final class Main {
                 config.webhook().get().backoff(),
                 config.oneTime(),
                 hookLog,
-                metrics::hookRan,
+                observer,
                 Sleeper.SYSTEM));
       }
       for (HookRunner r : runners) {
@@ -326,7 +443,7 @@ public final class Main {
                 h.backoff(),
                 clock,
                 Sleeper.SYSTEM,
-                metrics::hookRan,
+                observer,
                 hookLog);
         String repo = Redactor.redactUrls(config.repo());
         gate =
@@ -347,7 +464,24 @@ public final class Main {
               }
             };
       }
-      SyncPass pass = new SyncPass(config, git, log, clock, root, link, gate);
+      List<Path> preserve = new ArrayList<>();
+      if (outbox.startsWith(root.path()) && !outbox.equals(root.path())) {
+        preserve.add(root.path().resolve(root.path().relativize(outbox).getName(0)));
+      }
+      SyncPass pass = new SyncPass(config, git, log, clock, root, link, gate, preserve);
+      SyncEvents events =
+          new SyncEvents(
+              metrics,
+              health,
+              runners,
+              notifier,
+              git,
+              root.path(),
+              log,
+              clock,
+              config.ref(),
+              config.repo(),
+              link.toString());
       SyncLoop loop =
           new SyncLoop(
               config,
@@ -357,10 +491,13 @@ public final class Main {
               trigger,
               config.touchFile().map(f -> AbsPath.of(f, root.path()).path()),
               errorFile,
-              new SyncEvents(
-                  metrics, health, runners, clock, config.ref(), config.repo(), link.toString()));
+              events);
       SyncLoop.End end = loop.run();
       if (end == SyncLoop.End.FAILURE) {
+        if (notifier.isPresent()) {
+          notifier.get().givingUp(loop.lastError(), loop.lastFailCount(), events.currentHash());
+          notifier.get().drain(DRAIN_ON_EXIT);
+        }
         return 1;
       }
       if (end == SyncLoop.End.SUCCESS) {
@@ -369,6 +506,12 @@ public final class Main {
           if (!r.firstResult()) {
             status = 1;
           }
+        }
+        if (notifier.isPresent() && !notifier.get().drain(DRAIN_ON_EXIT)) {
+          log.info(
+              0,
+              "notifications still pending at exit; they stay in the outbox for the next"
+                  + " start");
         }
         log.info(0, "exiting after one sync", "status", status);
         return status;

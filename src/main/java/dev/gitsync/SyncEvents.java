@@ -1,34 +1,54 @@
 package dev.gitsync;
 
+import dev.gitsync.git.Git;
+import dev.gitsync.git.GitException;
 import dev.gitsync.hooks.HookContext;
 import dev.gitsync.hooks.HookRunner;
 import dev.gitsync.http.Health;
+import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
+import dev.gitsync.notify.Changes;
+import dev.gitsync.notify.Commit;
+import dev.gitsync.notify.Notifier;
 import dev.gitsync.sync.SyncListener;
 import dev.gitsync.sync.SyncPass;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Connects the sync loop to what watches it: metrics (upstream's status rules: {@code success} for
- * a pass that published something or the first pass, else {@code noop}), readiness, and the
- * after-publish hooks, which fire on the same passes as upstream v4.7.1.
+ * a pass that published something or the first pass, else {@code noop}), readiness, the
+ * after-publish hooks (which fire on the same passes as upstream v4.7.1), and notifications.
  */
 final class SyncEvents implements SyncListener {
+  private static final int MAX_COMMITS = 10;
+
   private final Metrics metrics;
   private final Health health;
   private final List<HookRunner> hooks;
+  private final Optional<Notifier> notifier;
+  private final Git git;
+  private final Path root;
+  private final Log log;
   private final Clock clock;
   private final String ref;
   private final String repo;
   private final String link;
+  private String currentHash = "";
 
   SyncEvents(
       Metrics metrics,
       Health health,
       List<HookRunner> hooks,
+      Optional<Notifier> notifier,
+      Git git,
+      Path root,
+      Log log,
       Clock clock,
       String ref,
       String repo,
@@ -36,10 +56,19 @@ final class SyncEvents implements SyncListener {
     this.metrics = metrics;
     this.health = health;
     this.hooks = List.copyOf(hooks);
+    this.notifier = notifier;
+    this.git = git;
+    this.root = root;
+    this.log = log;
     this.clock = clock;
     this.ref = ref;
     this.repo = Redactor.redactUrls(repo);
     this.link = link;
+  }
+
+  /** The hash currently published ("" before the first sync). */
+  String currentHash() {
+    return currentHash;
   }
 
   @Override
@@ -49,24 +78,51 @@ final class SyncEvents implements SyncListener {
     if (announce) {
       metrics.fetched();
     }
-    metrics.published(o.hash().hex(), clock.instant());
+    String hash = o.hash().hex();
+    currentHash = hash;
+    metrics.published(hash, clock.instant());
     health.synced();
+    String previous =
+        o.previous().filter(p -> !p.equals(o.hash())).map(Object::toString).orElse("");
     if (announce) {
       HookContext c =
-          new HookContext(
-              o.hash().hex(),
-              o.previous().filter(p -> !p.equals(o.hash())).map(Object::toString).orElse(""),
-              ref,
-              repo,
-              link,
-              o.worktree().path(),
-              clock.instant());
+          new HookContext(hash, previous, ref, repo, link, o.worktree().path(), clock.instant());
       hooks.forEach(h -> h.send(c));
+    }
+    notifier.ifPresent(n -> n.synced(hash, previous, () -> changes(previous, hash)));
+  }
+
+  /** The commits and diff summary between two commits; empty when git cannot tell. */
+  private Changes changes(String from, String to) {
+    try {
+      List<String[]> lines = git.log(root, from, to, MAX_COMMITS + 1);
+      List<Commit> commits = new ArrayList<>();
+      for (String[] l : lines.subList(0, Math.min(lines.size(), MAX_COMMITS))) {
+        commits.add(new Commit(l[0], l[1], l[2]));
+      }
+      int more = 0;
+      if (lines.size() > MAX_COMMITS && !from.isEmpty()) {
+        String count = git.run(root, "rev-list", "--count", from + ".." + to, "--");
+        more = Integer.parseInt(count.trim()) - MAX_COMMITS;
+      }
+      String diff = from.isEmpty() ? "" : git.diffShortstat(root, from, to).trim();
+      return new Changes(commits, Math.max(0, more), diff);
+    } catch (GitException | RuntimeException e) {
+      log.info(
+          1,
+          "can't describe the changes for the notification",
+          "error",
+          String.valueOf(e.getMessage()));
+      return Changes.NONE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Changes.NONE;
     }
   }
 
   @Override
-  public void failed(Duration took) {
+  public void failed(Duration took, String error, int failCount) {
     metrics.syncPass(Metrics.Status.ERROR, took);
+    notifier.ifPresent(n -> n.failed(error, failCount, currentHash));
   }
 }

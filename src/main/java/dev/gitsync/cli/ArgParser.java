@@ -64,6 +64,15 @@ public final class ArgParser {
       }
       return List.copyOf(parts);
     }
+    if (o.name().equals("notify")) {
+      List<String> parts = new ArrayList<>();
+      for (String s : raw.split("\\s+")) {
+        if (!s.isEmpty()) {
+          parts.add(s);
+        }
+      }
+      return List.copyOf(parts);
+    }
     return List.of(raw);
   }
 

@@ -5,11 +5,13 @@ import dev.gitsync.config.Config;
 import dev.gitsync.config.GitConfigEntry;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.HttpSettings;
+import dev.gitsync.config.NotifySettings;
 import dev.gitsync.config.PayloadTemplate;
 import dev.gitsync.config.Secret;
 import dev.gitsync.config.SyncSignal;
 import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
+import dev.gitsync.notify.Notifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +166,7 @@ public final class ConfigFactory {
       }
     }
 
+    NotifySettings notify = notify(p, cwd, errs);
     rejectPending(p, errs);
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
@@ -214,6 +217,7 @@ public final class ConfigFactory {
                 p.bool("http-metrics"),
                 p.bool("http-pprof"),
                 p.integer("http-ready-max-periods")),
+            notify,
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -238,6 +242,35 @@ public final class ConfigFactory {
       atLeastOneSecond(p, "webhook-timeout", errs);
       atLeastOneSecond(p, "webhook-backoff", errs);
     }
+  }
+
+  private static NotifySettings notify(ParsedOptions p, Path cwd, List<String> errs) {
+    List<Secret> urls = new ArrayList<>();
+    p.list("notify").forEach(u -> urls.add(Secret.of(u)));
+    Optional<String> file = nonEmpty(p.string("notify-file"));
+    for (String e : Notifier.validate(p.list("notify"), file.map(f -> AbsPath.of(f, cwd).path()))) {
+      errs.add("invalid flag: --notify: " + e);
+    }
+    if (p.integer("notify-failure-threshold") < 1) {
+      errs.add("invalid flag: --notify-failure-threshold must be at least 1");
+    }
+    if (p.duration("notify-repeat-interval").isNegative()) {
+      errs.add("invalid flag: --notify-repeat-interval must not be negative");
+    }
+    if (p.duration("notify-max-age").compareTo(Duration.ofMinutes(1)) < 0) {
+      errs.add("invalid flag: --notify-max-age must be at least 1m");
+    }
+    if (p.bool("notify-test") && urls.isEmpty() && file.isEmpty()) {
+      errs.add("invalid flag: --notify-test needs --notify, $GITSYNC_NOTIFY or --notify-file");
+    }
+    return new NotifySettings(
+        List.copyOf(urls),
+        file,
+        p.string("notify-outbox"),
+        p.integer("notify-failure-threshold"),
+        p.duration("notify-repeat-interval"),
+        p.duration("notify-max-age"),
+        p.bool("notify-test"));
   }
 
   private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {

@@ -420,6 +420,96 @@ public final class Options {
                     + " --webhook-payload='{\"text\":\"synced {{ref}} at {{short_hash}}\"}'."
                     + " Not in upstream git-sync.")
             .def());
+    // Notifications.
+    l.add(
+        o(
+                "notify",
+                OptionType.STRING_LIST,
+                "",
+                "a notification URL (repeatable): Slack, Teams, Discord, Google Chat, Mattermost,"
+                    + " Rocket.Chat or any webhook")
+            .env("GITSYNC_NOTIFY")
+            .man(
+                "Send notifications about syncs (succeeded, failed, recovered, hook failed, giving"
+                    + " up) to this URL. This flag may be specified more than once; the env var"
+                    + " takes several URLs separated by white space. The service is detected from"
+                    + " its native https URL (hooks.slack.com, Teams Workflows, discord.com,"
+                    + " chat.googleapis.com) or given as a prefix: slack+, slackbot+, teams+,"
+                    + " discord+, gchat+, mattermost+, rocketchat+, generic+. Options go in the"
+                    + " query: events=, template_file=, timeout=, min_interval=, and for generic"
+                    + " sinks secret_file=, signature=, cloudevents=. See docs/notifications.md."
+                    + " The URLs are secrets and never logged. Not in upstream git-sync.")
+            .secret()
+            .def());
+    l.add(
+        o(
+                "notify-file",
+                OptionType.STRING,
+                "",
+                "a file with one notification URL per line (e.g. a mounted Secret), re-read when it"
+                    + " changes")
+            .env("GITSYNC_NOTIFY_FILE")
+            .man(
+                "A file with one notification URL per line ('#' starts a comment), for example a"
+                    + " key of a mounted Kubernetes Secret. It is re-read when it changes, so a"
+                    + " rotated Secret takes effect without a restart. Not in upstream git-sync.")
+            .def());
+    l.add(
+        o(
+                "notify-test",
+                OptionType.BOOL,
+                "false",
+                "send one test message to every notification sink, report each result, and exit")
+            .man(
+                "Send one test message to every configured notification sink, print each result,"
+                    + " and exit: 0 if all were delivered, 1 otherwise. Use it to check a new"
+                    + " Secret. Not in upstream git-sync.")
+            .def());
+    l.add(
+        o(
+                "notify-failure-threshold",
+                OptionType.INT,
+                "1",
+                "consecutive sync failures before the first failure notification")
+            .env("GITSYNC_NOTIFY_FAILURE_THRESHOLD")
+            .man(
+                "How many consecutive sync failures it takes before a failure is notified. Not in"
+                    + " upstream git-sync.")
+            .def());
+    l.add(
+        o(
+                "notify-repeat-interval",
+                OptionType.DURATION,
+                "1h0m0s",
+                "while syncs keep failing, repeat the failure notification at most this often")
+            .env("GITSYNC_NOTIFY_REPEAT_INTERVAL")
+            .man(
+                "While syncs keep failing, the failure notification is repeated at most once per"
+                    + " this interval. Not in upstream git-sync.")
+            .def());
+    l.add(
+        o(
+                "notify-max-age",
+                OptionType.DURATION,
+                "24h0m0s",
+                "how long an undelivered notification is retried before it is dropped")
+            .env("GITSYNC_NOTIFY_MAX_AGE")
+            .man(
+                "How long an undelivered notification is kept and retried (across restarts)"
+                    + " before it is dropped. Not in upstream git-sync.")
+            .def());
+    l.add(
+        o(
+                "notify-outbox",
+                OptionType.STRING,
+                ".gitsync-notify",
+                "the notification outbox directory (absolute or relative to --root)")
+            .env("GITSYNC_NOTIFY_OUTBOX")
+            .man(
+                "Where pending notifications are kept until a sink confirms them. Relative paths"
+                    + " are under --root; git-sync never removes this directory when it resets"
+                    + " --root. Not in upstream git-sync.")
+            .def());
     // Authentication.
     l.add(
         o("username", OptionType.STRING, "", "the username to use for git auth")

@@ -38,6 +38,7 @@ import java.util.OptionalInt;
  * @param prePublishHook the hook that must pass before a new commit is published, if any
  * @param webhook the webhook called after each new commit is published, if any
  * @param http the HTTP endpoint's settings
+ * @param notifications the notification settings
  * @param startupFlags the flags to list in the "starting up" line, secrets redacted
  */
 public record Config(
@@ -69,6 +70,7 @@ public record Config(
     Optional<HookSettings> prePublishHook,
     Optional<WebhookSettings> webhook,
     HttpSettings http,
+    NotifySettings notifications,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */

@@ -56,10 +56,15 @@ public final class FileOps {
         });
   }
 
-  /** Removes everything inside {@code dir} but keeps {@code dir} (it may be a mount point). */
-  public static void removeContents(Path dir) throws IOException {
+  /**
+   * Removes everything inside {@code dir} but keeps {@code dir} (it may be a mount point) and the
+   * entries in {@code keep}.
+   */
+  public static void removeContents(Path dir, List<Path> keep) throws IOException {
     for (Path child : list(dir)) {
-      removeAll(child);
+      if (!keep.contains(child)) {
+        removeAll(child);
+      }
     }
   }
 
@@ -75,6 +80,16 @@ public final class FileOps {
       }
     }
     return out;
+  }
+
+  /** True when {@code dir} is missing or has no entries other than those in {@code keep}. */
+  public static boolean isEmptyExcept(Path dir, List<Path> keep) throws IOException {
+    for (Path p : list(dir)) {
+      if (!keep.contains(p)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when {@code dir} is missing or has no entries. */

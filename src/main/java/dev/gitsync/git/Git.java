@@ -157,6 +157,33 @@ public final class Git {
     run(worktree, args.toArray(new String[0]));
   }
 
+  /**
+   * {@code git log} of {@code from..to} (or just {@code to}): hash, author and subject per line,
+   * newest first, at most {@code max}.
+   */
+  public List<String[]> log(Path root, String from, String to, int max)
+      throws GitException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("log", "--no-decorate", "--format=%H%x1f%an%x1f%s", "--max-count=" + max));
+    args.add(from.isEmpty() ? to : from + ".." + to);
+    args.add("--");
+    List<String[]> out = new ArrayList<>();
+    for (String line : run(root, args.toArray(new String[0])).split("\n")) {
+      String[] f = line.split("\u001f", 3);
+      if (f.length == 3) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /** {@code git diff --shortstat from to}. */
+  public String diffShortstat(Path root, String from, String to)
+      throws GitException, InterruptedException {
+    return run(root, "diff", "--shortstat", from, to, "--");
+  }
+
   /** {@code git reflog expire --expire-unreachable=all --all}. */
   public void reflogExpire(Path root) throws GitException, InterruptedException {
     run(root, "reflog", "expire", "--expire-unreachable=all", "--all");

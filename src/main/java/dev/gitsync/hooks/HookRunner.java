@@ -90,10 +90,10 @@ public final class HookRunner implements AutoCloseable {
         try {
           hook.run(c);
           lastSuccess = c.hash();
-          observer.ran(hook.name(), true);
+          observer.ran(hook.name(), true, c.hash(), "");
           first.complete(true);
         } catch (HookException e) {
-          observer.ran(hook.name(), false);
+          observer.ran(hook.name(), false, c.hash(), e.getMessage());
           log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
           first.complete(false);
           if (oneTime) {
@@ -103,7 +103,7 @@ public final class HookRunner implements AutoCloseable {
           retry = c;
         } catch (RuntimeException e) {
           // No background loop may die silently.
-          observer.ran(hook.name(), false);
+          observer.ran(hook.name(), false, c.hash(), String.valueOf(e));
           log.error(String.valueOf(e), "hook failed unexpectedly", "hash", c.hash());
           first.complete(false);
           sleeper.sleep(backoff);

@@ -43,10 +43,10 @@ public final class PrePublishGate {
     while (true) {
       try {
         hook.run(c);
-        observer.ran(hook.name(), true);
+        observer.ran(hook.name(), true, c.hash(), "");
         return;
       } catch (HookException e) {
-        observer.ran(hook.name(), false);
+        observer.ran(hook.name(), false, c.hash(), e.getMessage());
         log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
         if (clock.instant().plus(backoff).isAfter(deadline)) {
           throw new HookException(

@@ -56,6 +56,25 @@ public final class Metrics {
           "The commit hash currently published at --link (value is always 1)",
           Family.Type.GAUGE,
           "hash");
+  private final Family notifications =
+      new Family(
+          "git_sync_notifications_total",
+          "Notification delivery attempts, partitioned by sink, event and status (sent, retried,"
+              + " dropped)",
+          Family.Type.COUNTER,
+          "sink",
+          "event",
+          "status");
+  private final Family notificationsDropped =
+      new Family(
+          "git_sync_notifications_dropped_total",
+          "Dropped notifications, partitioned by sink and reason (rejected, expired, disabled,"
+              + " sink_removed)",
+          Family.Type.COUNTER,
+          "sink",
+          "reason");
+  private volatile java.util.function.Supplier<java.util.Map<String, double[]>> queues =
+      java.util.Map::of;
   private final List<Family> families =
       List.of(
           fetchCount,
@@ -65,7 +84,9 @@ public final class Metrics {
           appTokenCount,
           hookRunCount,
           currentHash,
-          lastSuccess);
+          lastSuccess,
+          notifications,
+          notificationsDropped);
   private final RuntimeMetrics runtime = new RuntimeMetrics();
 
   /** Sync statuses, as upstream labels them. */
@@ -112,12 +133,52 @@ public final class Metrics {
     appTokenCount.add(1, success ? "success" : "error");
   }
 
+  /** Counts a notification delivery attempt. */
+  public void notification(String sink, String event, String status, String reason) {
+    notifications.add(1, sink, event, status);
+    if (status.equals("dropped")) {
+      notificationsDropped.add(1, sink, reason);
+    }
+  }
+
+  /** Where queue depth and oldest-pending age per sink come from. */
+  public void notificationQueues(java.util.function.Supplier<java.util.Map<String, double[]>> s) {
+    queues = s;
+  }
+
+  private void writeQueues(StringBuilder sb) {
+    java.util.Map<String, double[]> q = queues.get();
+    if (q.isEmpty()) {
+      return;
+    }
+    Family depth =
+        new Family(
+            "git_sync_notification_queue_depth",
+            "Notifications waiting per sink",
+            Family.Type.GAUGE,
+            "sink");
+    Family age =
+        new Family(
+            "git_sync_notification_oldest_pending_seconds",
+            "Age of the oldest notification waiting per sink",
+            Family.Type.GAUGE,
+            "sink");
+    q.forEach(
+        (sink, v) -> {
+          depth.set(v[0], sink);
+          age.set(v[1], sink);
+        });
+    depth.write(sb);
+    age.write(sb);
+  }
+
   /** The Prometheus text exposition (version 0.0.4), families sorted by name. */
   public String render() {
     StringBuilder sb = new StringBuilder(4096);
     java.util.Map<String, Family> byName = new java.util.TreeMap<>();
     families.forEach(f -> byName.put(f.name, f));
     byName.values().forEach(f -> f.write(sb));
+    writeQueues(sb);
     runtime.write(sb);
     return sb.toString();
   }

@@ -11,12 +11,12 @@ public interface SyncListener {
         public void synced(SyncPass.Outcome outcome, Duration took) {}
 
         @Override
-        public void failed(Duration took) {}
+        public void failed(Duration took, String error, int failCount) {}
       };
 
   /** A pass succeeded (whether or not it published something new). */
   void synced(SyncPass.Outcome outcome, Duration took);
 
-  /** A pass failed. */
-  void failed(Duration took);
+  /** A pass failed; {@code failCount} counts consecutive failures. */
+  void failed(Duration took, String error, int failCount);
 }

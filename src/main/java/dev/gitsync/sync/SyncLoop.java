@@ -36,6 +36,8 @@ public final class SyncLoop {
   private final Optional<Path> touchFile;
   private final Optional<ErrorFile> errorFile;
   private final SyncListener listener;
+  private String lastError = "";
+  private int lastFailCount;
 
   /** A loop over {@code pass}. */
   public SyncLoop(
@@ -95,7 +97,10 @@ public final class SyncLoop {
           throw new InterruptedException("shutdown during sync");
         }
         failCount++;
-        listener.failed(java.time.Duration.between(start, clock.instant()));
+        lastError = e.getMessage();
+        lastFailCount = failCount;
+        listener.failed(
+            java.time.Duration.between(start, clock.instant()), e.getMessage(), failCount);
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
         int limit = config.maxFailures();
         if (!synced && config.initMaxFailures().isPresent()) {
@@ -112,6 +117,16 @@ public final class SyncLoop {
         log.info(1, "sync requested by signal");
       }
     }
+  }
+
+  /** The last sync error (for the giving-up notification). */
+  public String lastError() {
+    return lastError;
+  }
+
+  /** Consecutive failures when the loop last failed. */
+  public int lastFailCount() {
+    return lastFailCount;
   }
 
   private void touch() {

@@ -40,6 +40,7 @@ public final class SyncPass implements Step {
   private final Path gitDir;
   private final AbsPath worktrees;
   private final PublishGate gate;
+  private final List<Path> preserve;
   private Instant deadline = Instant.MAX;
 
   private int syncCount;
@@ -49,8 +50,16 @@ public final class SyncPass implements Step {
 
   /** A pass over {@code root} (symlinks resolved) publishing at {@code link}. */
   public SyncPass(
-      Config config, Git git, Log log, Clock clock, AbsPath root, AbsPath link, PublishGate gate) {
+      Config config,
+      Git git,
+      Log log,
+      Clock clock,
+      AbsPath root,
+      AbsPath link,
+      PublishGate gate,
+      List<Path> preserve) {
     this.gate = gate;
+    this.preserve = List.copyOf(preserve);
     this.config = config;
     this.git = git;
     this.log = log;
@@ -195,14 +204,14 @@ public final class SyncPass implements Step {
     Path r = root.path();
     Files.createDirectories(r);
     boolean needInit;
-    if (FileOps.isEmptyDir(r)) {
+    if (FileOps.isEmptyExcept(r, preserve)) {
       log.info(0, "repo directory was empty, initializing", "path", root.toString());
       needInit = true;
     } else if (deep || !Files.isDirectory(gitDir)) {
       needInit = !repoIsSane();
       if (needInit) {
         log.info(0, "repo directory failed checks, clearing it", "path", root.toString());
-        FileOps.removeContents(r);
+        FileOps.removeContents(r, preserve);
       }
     } else {
       needInit = false;

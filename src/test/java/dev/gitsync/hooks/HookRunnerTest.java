@@ -66,7 +66,7 @@ class HookRunnerTest {
         Duration.ofSeconds(3),
         oneTime,
         log,
-        (name, ok) -> observed.add(name + ":" + ok),
+        (name, ok, hash, error) -> observed.add(name + ":" + ok),
         sleeps::add);
   }
 
@@ -162,7 +162,7 @@ class HookRunnerTest {
               waits.add(d);
               clock.now = clock.now.plus(d);
             },
-            (name, ok) -> observed.add(name + ":" + ok),
+            (name, ok, hash, error) -> observed.add(name + ":" + ok),
             log);
     Instant deadline = clock.now.plusMillis(2500);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.check(ctx("a"), deadline))
@@ -183,7 +183,7 @@ class HookRunnerTest {
             Duration.ofSeconds(1),
             clock,
             d -> clock.now = clock.now.plus(d),
-            (name, ok) -> observed.add(name + ":" + ok),
+            (name, ok, hash, error) -> observed.add(name + ":" + ok),
             log);
     gate.check(ctx("a"), clock.now.plusSeconds(60));
     assertThat(observed).containsExactly("exechook:false", "exechook:true");

@@ -85,7 +85,8 @@ class SyncPassIT {
             Clock.systemUTC(),
             AbsPath.of(root),
             AbsPath.of(root.resolve("l")),
-            PublishGate.OPEN);
+            PublishGate.OPEN,
+            List.of());
 
     assertThat(pass.run().changed()).isTrue();
     runner.commands.clear();

@@ -1,0 +1,195 @@
+package dev.gitsync.json;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small strict JSON parser (RFC 8259) for the few documents the program reads back: its own
+ * outbox entries and state, and the JSON answers of chat services. Objects become {@link Map},
+ * arrays {@link List}, numbers {@link Double}, and the rest {@link String}, {@link Boolean} or
+ * null.
+ */
+public final class JsonParser {
+  private final String s;
+  private int i;
+
+  private JsonParser(String s) {
+    this.s = s;
+  }
+
+  /**
+   * Parses one JSON value.
+   *
+   * @throws IllegalArgumentException on malformed input
+   */
+  public static Object parse(String text) {
+    JsonParser p = new JsonParser(text);
+    p.ws();
+    Object v = p.value();
+    p.ws();
+    if (p.i != text.length()) {
+      throw new IllegalArgumentException("trailing data at offset " + p.i);
+    }
+    return v;
+  }
+
+  /** Parses a JSON object, or returns an empty map when the text is not one. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> objectOrEmpty(String text) {
+    try {
+      Object o = parse(text);
+      return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    } catch (IllegalArgumentException e) {
+      return Map.of();
+    }
+  }
+
+  private void ws() {
+    while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
+      i++;
+    }
+  }
+
+  private Object value() {
+    if (i >= s.length()) {
+      throw new IllegalArgumentException("unexpected end of JSON");
+    }
+    char c = s.charAt(i);
+    switch (c) {
+      case '{':
+        return object();
+      case '[':
+        return array();
+      case '"':
+        return string();
+      default:
+        break;
+    }
+    for (String lit : new String[] {"true", "false", "null"}) {
+      if (s.startsWith(lit, i)) {
+        i += lit.length();
+        return lit.equals("null") ? null : Boolean.valueOf(lit);
+      }
+    }
+    int start = i;
+    while (i < s.length() && "-+.eE0123456789".indexOf(s.charAt(i)) >= 0) {
+      i++;
+    }
+    if (start == i) {
+      throw new IllegalArgumentException("unexpected character '" + c + "' at offset " + i);
+    }
+    try {
+      return Double.parseDouble(s.substring(start, i));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad number at offset " + start);
+    }
+  }
+
+  private Map<String, Object> object() {
+    i++;
+    Map<String, Object> m = new LinkedHashMap<>();
+    ws();
+    if (accept('}')) {
+      return m;
+    }
+    do {
+      ws();
+      String k = string();
+      ws();
+      expect(':');
+      ws();
+      m.put(k, value());
+      ws();
+    } while (accept(','));
+    expect('}');
+    return m;
+  }
+
+  private List<Object> array() {
+    i++;
+    List<Object> l = new ArrayList<>();
+    ws();
+    if (accept(']')) {
+      return l;
+    }
+    do {
+      ws();
+      l.add(value());
+      ws();
+    } while (accept(','));
+    expect(']');
+    return l;
+  }
+
+  private String string() {
+    expect('"');
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      if (i >= s.length()) {
+        throw new IllegalArgumentException("unterminated string");
+      }
+      char c = s.charAt(i++);
+      if (c == '"') {
+        return sb.toString();
+      }
+      if (c < 0x20) {
+        throw new IllegalArgumentException("control character in string");
+      }
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      if (i >= s.length()) {
+        throw new IllegalArgumentException("unterminated escape");
+      }
+      char e = s.charAt(i++);
+      switch (e) {
+        case 'n':
+          sb.append('\n');
+          break;
+        case 't':
+          sb.append('\t');
+          break;
+        case 'r':
+          sb.append('\r');
+          break;
+        case 'b':
+          sb.append('\b');
+          break;
+        case 'f':
+          sb.append('\f');
+          break;
+        case '/':
+        case '\\':
+        case '"':
+          sb.append(e);
+          break;
+        case 'u':
+          if (i + 4 > s.length()) {
+            throw new IllegalArgumentException("bad unicode escape");
+          }
+          sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+          i += 4;
+          break;
+        default:
+          throw new IllegalArgumentException("bad escape \\" + e);
+      }
+    }
+  }
+
+  private boolean accept(char c) {
+    if (i < s.length() && s.charAt(i) == c) {
+      i++;
+      return true;
+    }
+    return false;
+  }
+
+  private void expect(char c) {
+    if (!accept(c)) {
+      throw new IllegalArgumentException("expected '" + c + "' at offset " + i);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.gitsync.notify;
+
+import dev.gitsync.http.InboundResponse;
+import dev.gitsync.http.OutboundRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Any HTTP endpoint: the documented JSON event ({@link NotifyEvent#toJson()}), with headers {@code
+ * Gitsync-Hash} and {@code Idempotency-Key} (stable across retries and restarts). Optional signing
+ * ({@code secret_file=}): Standard Webhooks ({@code webhook-id}, {@code webhook-timestamp}, {@code
+ * webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>}; a {@code whsec_} secret is
+ * base64-decoded) and/or GitHub style ({@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of
+ * body>} with the secret as written). Optional CloudEvents 1.0 in binary or structured mode.
+ * Signatures cover the exact bytes sent.
+ */
+final class GenericWebhook implements Provider {
+  @Override
+  public OutboundRequest render(NotifyEvent e, Sink sink, DeliveryInfo d) throws IOException {
+    Map<String, Object> event = e.toJson();
+    if (sink.template().isPresent()) {
+      event.put("text", sink.template().get().render(new Message(e).templateValues(), s -> s));
+    }
+    List<Map.Entry<String, String>> h = new ArrayList<>();
+    Object bodyValue = event;
+    String contentType = "application/json";
+    if (sink.cloudEvents().equals("structured")) {
+      contentType = "application/cloudevents+json";
+      bodyValue =
+          Providers.map(
+              "specversion",
+              "1.0",
+              "id",
+              d.key(),
+              "source",
+              e.repo(),
+              "type",
+              "io.k8s.git-sync." + e.type().wire(),
+              "subject",
+              e.ref(),
+              "time",
+              e.time().toString(),
+              "datacontenttype",
+              "application/json",
+              "data",
+              event.get("data"));
+    } else if (sink.cloudEvents().equals("binary")) {
+      bodyValue = event.get("data");
+      add(h, "ce-specversion", "1.0");
+      add(h, "ce-id", d.key());
+      add(h, "ce-source", e.repo());
+      add(h, "ce-type", "io.k8s.git-sync." + e.type().wire());
+      add(h, "ce-subject", e.ref());
+      add(h, "ce-time", e.time().toString());
+    }
+    byte[] body = Providers.json(bodyValue);
+    add(h, "Content-Type", contentType);
+    add(h, "Gitsync-Hash", e.hash());
+    add(h, "Idempotency-Key", d.key());
+    if (sink.secretFile().isPresent()) {
+      String secret = Files.readString(sink.secretFile().get(), StandardCharsets.UTF_8).strip();
+      if (sink.signature().equals("standard") || sink.signature().equals("both")) {
+        long ts = Instant.now().getEpochSecond();
+        byte[] key =
+            secret.startsWith("whsec_")
+                ? Base64.getDecoder().decode(secret.substring(6))
+                : secret.getBytes(StandardCharsets.UTF_8);
+        byte[] signed = concat((d.key() + "." + ts + ".").getBytes(StandardCharsets.UTF_8), body);
+        add(h, "webhook-id", d.key());
+        add(h, "webhook-timestamp", Long.toString(ts));
+        add(h, "webhook-signature", "v1," + Base64.getEncoder().encodeToString(hmac(key, signed)));
+      }
+      if (sink.signature().equals("github") || sink.signature().equals("both")) {
+        add(
+            h,
+            "X-Hub-Signature-256",
+            "sha256="
+                + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), body)));
+      }
+    }
+    return Providers.post(sink.uri(), sink, body, h);
+  }
+
+  @Override
+  public Verdict judge(InboundResponse r, Sink sink) {
+    return Verdict.byStatus(r).orElse(Verdict.delivered());
+  }
+
+  private static void add(List<Map.Entry<String, String>> h, String k, String v) {
+    h.add(new AbstractMap.SimpleEntry<>(k, v));
+  }
+
+  static byte[] hmac(byte[] key, byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
