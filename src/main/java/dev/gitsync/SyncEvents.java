@@ -106,7 +106,19 @@ final class SyncEvents implements SyncListener {
         more = Integer.parseInt(count.trim()) - MAX_COMMITS;
       }
       String diff = from.isEmpty() ? "" : git.diffShortstat(root, from, to).trim();
-      return new Changes(commits, Math.max(0, more), diff);
+      boolean partial = false;
+      if (!from.isEmpty()
+          && !commits.isEmpty()
+          && more == 0
+          && java.nio.file.Files.exists(root.resolve(".git/shallow"))) {
+        String oldest = commits.get(commits.size() - 1).hash();
+        try {
+          partial = !git.run(root, "rev-parse", oldest + "^").equals(from);
+        } catch (GitException parentNotFetched) {
+          partial = true;
+        }
+      }
+      return new Changes(commits, Math.max(0, more), diff, partial);
     } catch (GitException | RuntimeException e) {
       log.info(
           1,

@@ -8,8 +8,9 @@ import java.util.List;
  * @param commits the commits, newest first (bounded)
  * @param more how many more there were
  * @param diffSummary git's {@code --shortstat} line, or empty
+ * @param partial true when older commits are missing because the clone is shallow
  */
-public record Changes(List<Commit> commits, int more, String diffSummary) {
+public record Changes(List<Commit> commits, int more, String diffSummary, boolean partial) {
   /** Nothing known. */
-  public static final Changes NONE = new Changes(List.of(), 0, "");
+  public static final Changes NONE = new Changes(List.of(), 0, "", false);
 }

@@ -1,26 +1,26 @@
 package dev.gitsync.notify;
 
-import java.util.Locale;
-
 /** The events git-sync notifies about. */
 public enum EventType {
   /** A new commit was published. */
-  SYNC_SUCCEEDED("sync.succeeded"),
+  SYNC_SUCCEEDED("sync.succeeded", "succeeded"),
   /** Syncing failed (after the threshold; repeated at most once per repeat interval). */
-  SYNC_FAILED("sync.failed"),
+  SYNC_FAILED("sync.failed", "failed"),
   /** The first success after a failure alert. */
-  SYNC_RECOVERED("sync.recovered"),
+  SYNC_RECOVERED("sync.recovered", "recovered"),
   /** An exec hook or the webhook failed. */
-  HOOK_FAILED("hook.failed"),
+  HOOK_FAILED("hook.failed", "hook_failed"),
   /** Too many failures: git-sync exits. */
-  GIVING_UP("sync.giving_up"),
+  GIVING_UP("sync.giving_up", "giving_up"),
   /** Sent by {@code --notify-test}. */
-  TEST("test");
+  TEST("test", "test");
 
   private final String wire;
+  private final String shortName;
 
-  EventType(String wire) {
+  EventType(String wire, String shortName) {
     this.wire = wire;
+    this.shortName = shortName;
   }
 
   /** The name used in JSON events, metrics and {@code events=} filters. */
@@ -30,8 +30,7 @@ public enum EventType {
 
   /** The short name accepted in {@code events=}: {@code succeeded}, {@code failed}, … */
   public String shortName() {
-    String w = wire.substring(wire.indexOf('.') + 1);
-    return w.toLowerCase(Locale.ROOT);
+    return shortName;
   }
 
   /** Finds a type by wire or short name, or returns null. */

@@ -97,6 +97,8 @@ final class Message {
       }
       if (e.moreCommits() > 0) {
         lines.add("… and " + e.moreCommits() + " more");
+      } else if (e.moreCommits() < 0) {
+        lines.add("… older commits not fetched (shallow clone, see --depth)");
       }
       if (!e.diffSummary().isEmpty()) {
         lines.add(m.esc(e.diffSummary()));

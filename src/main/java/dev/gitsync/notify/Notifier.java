@@ -382,7 +382,7 @@ public final class Notifier implements AutoCloseable {
         failures,
         broken,
         changes.commits(),
-        changes.more(),
+        changes.partial() ? -1 : changes.more(),
         changes.diffSummary(),
         commitUrl,
         compareUrl,

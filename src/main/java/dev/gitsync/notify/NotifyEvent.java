@@ -22,7 +22,7 @@ import java.util.Map;
  * @param failures consecutive failures so far
  * @param brokenFor how long syncing was failing, for recoveries
  * @param commits the commits between previous and new hash, newest first, bounded
- * @param moreCommits how many more commits there were than listed
+ * @param moreCommits how many more commits there were than listed; -1 when unknown (shallow)
  * @param diffSummary git's short diff stat, or empty
  * @param commitUrl a web link to the commit, or empty
  * @param compareUrl a web link to the comparison, or empty

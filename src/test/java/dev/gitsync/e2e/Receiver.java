@@ -34,7 +34,11 @@ final class Receiver implements AutoCloseable {
   }
 
   /** A scripted answer. */
-  record Answer(int status, String body) {}
+  record Answer(int status, String body, Map<String, String> headers) {
+    Answer(int status, String body) {
+      this(status, body, Map.of());
+    }
+  }
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   final ConcurrentLinkedDeque<Integer> statuses = new ConcurrentLinkedDeque<>();
@@ -78,6 +82,7 @@ final class Receiver implements AutoCloseable {
         Integer s = statuses.poll();
         a = new Answer(s == null ? defaultStatus : s, "ok");
       }
+      a.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
       byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
