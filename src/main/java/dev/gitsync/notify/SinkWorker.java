@@ -160,7 +160,6 @@ final class SinkWorker implements AutoCloseable {
     String threadKey = sink.id() + "|" + d.event().repo() + "#" + d.event().ref();
     Verdict v;
     try {
-      lastSend = clock.instant();
       InboundResponse r =
           transport.send(
               provider.render(
@@ -171,6 +170,10 @@ final class SinkWorker implements AutoCloseable {
       log.info(1, "notification answer", "sink", sink.name(), "event", event, "status", r.status());
     } catch (IOException e) {
       v = Verdict.retry(log.redactor().redact(String.valueOf(e.getMessage())), Optional.empty());
+    } finally {
+      // Pace from the end of the exchange, so that the service never sees two messages closer
+      // together than min_interval.
+      lastSend = clock.instant();
     }
     switch (v.outcome()) {
       case DELIVERED:

@@ -599,6 +599,61 @@ class NotifyIT {
         .doesNotContain("METRICSECRET");
   }
 
+  @Test
+  void hangingSink_timesOutAndIsRetried_untilItAnswers() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    rx.validator =
+        q -> {
+          if (calls.incrementAndGet() == 1) {
+            try {
+              Thread.sleep(3000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return new Receiver.Answer(200, "ok");
+        };
+    GitSync.Result r =
+        GitSync.run(
+            tmp,
+            Map.of(),
+            args("--one-time", "--notify=generic+" + rx.url("/h?timeout=1s"))
+                .toArray(new String[0]));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("request timed out", "notification delivered");
+    assertThat(calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void connectionReset_isRetried() throws Exception {
+    try (java.net.ServerSocket resetting =
+        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  java.net.Socket s = resetting.accept();
+                  s.setSoLinger(true, 0);
+                  s.close();
+                } catch (java.io.IOException ignored) {
+                  // The test is over.
+                }
+              });
+      t.start();
+      g =
+          GitSync.start(
+              tmp,
+              Map.of(),
+              args(
+                      "--period=1h",
+                      "--notify=generic+http://127.0.0.1:" + resetting.getLocalPort() + "/h")
+                  .toArray(new String[0]));
+      await().atMost(30, SECONDS).until(() -> g.err().contains("notification failed, will retry"));
+      assertThat(Files.list(root.resolve(".gitsync-notify/pending")).count()).isEqualTo(1);
+      t.join(5000);
+    }
+  }
+
   static byte[] hmac(byte[] key, byte[] data) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
