@@ -82,6 +82,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void notifications_doNotDependOnTheLoopHooksOrCommandLine() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.gitsync.notify..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.gitsync.sync..", "dev.gitsync.hooks..", "dev.gitsync.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyMain_exits() {
     noClasses()
         .that()

@@ -277,7 +277,7 @@ class HooksIT {
     assertThat(last.header("X-Extra")).isEqualTo("one");
     assertThat(last.header("Authorization")).isEqualTo("Bearer s3cr3t-bearer");
     @SuppressWarnings("unchecked")
-    Map<String, Object> body = (Map<String, Object>) MiniJson.parse(last.body());
+    Map<String, Object> body = (Map<String, Object>) dev.gitsync.json.JsonParser.parse(last.body());
     assertThat(body.get("text"))
         .isEqualTo(
             "synced feat/\"quoted\" at "

@@ -64,7 +64,7 @@ class NotifyIT {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> json(Receiver.Request r) {
-    return (Map<String, Object>) MiniJson.parse(r.body());
+    return (Map<String, Object>) dev.gitsync.json.JsonParser.parse(r.body());
   }
 
   @Test

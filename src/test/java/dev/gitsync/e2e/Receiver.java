@@ -104,7 +104,7 @@ final class Receiver implements AutoCloseable {
     }
     Object parsed;
     try {
-      parsed = MiniJson.parse(r.body());
+      parsed = dev.gitsync.json.JsonParser.parse(r.body());
     } catch (IllegalArgumentException e) {
       return new Answer(400, "invalid_payload");
     }
