@@ -435,7 +435,42 @@ final class Providers {
               : Message.truncate(
                   m.bold(m.esc(msg.title())) + "\n" + msg.body(m) + "\n" + msg.context(m), 4000);
       String threadKey = "git-sync-" + Integer.toHexString((e.repo() + "#" + e.ref()).hashCode());
-      Map<String, Object> p = map("text", text, "thread", map("threadKey", threadKey));
+      List<Object> widgets = new ArrayList<>();
+      for (Message.Fact f : msg.facts()) {
+        widgets.add(
+            map(
+                "decoratedText",
+                map("topLabel", f.name(), "text", Message.truncate(htmlEscape(f.value()), 1000))));
+      }
+      if (!e.compareUrl().isEmpty() || !e.commitUrl().isEmpty()) {
+        String url = e.compareUrl().isEmpty() ? e.commitUrl() : e.compareUrl();
+        widgets.add(
+            map(
+                "buttonList",
+                map(
+                    "buttons",
+                    List.of(
+                        map(
+                            "text",
+                            e.compareUrl().isEmpty() ? "Commit" : "Compare",
+                            "onClick",
+                            map("openLink", map("url", url)))))));
+      }
+      Map<String, Object> card =
+          map(
+              "cardId",
+              "git-sync-" + e.type().shortName(),
+              "card",
+              map(
+                  "header",
+                      map(
+                          "title",
+                          Message.truncate(msg.title(), 200),
+                          "subtitle",
+                          Message.truncate(e.repoName() + " " + e.ref(), 200)),
+                  "sections", List.of(map("widgets", widgets))));
+      Map<String, Object> p =
+          map("text", text, "cardsV2", List.of(card), "thread", map("threadKey", threadKey));
       URI u = withQuery(sink.uri(), "messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD");
       return post(u, sink, json(p), headers("Content-Type", "application/json; charset=UTF-8"));
     }
@@ -444,6 +479,10 @@ final class Providers {
     public Verdict judge(InboundResponse r, Sink sink) {
       return Verdict.byStatus(r).orElse(Verdict.delivered());
     }
+  }
+
+  static String htmlEscape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   static String color(Message.Severity s) {

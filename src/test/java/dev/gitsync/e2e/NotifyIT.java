@@ -432,6 +432,7 @@ class NotifyIT {
             .orElseThrow();
     assertThat(chat.path())
         .contains("key=K&token=GCHATTOKEN&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD");
+    assertThat((List<?>) json(chat).get("cardsV2")).hasSize(1);
     assertThat(((Map<?, ?>) json(chat).get("thread")).get("threadKey"))
         .asString()
         .startsWith("git-sync-");
