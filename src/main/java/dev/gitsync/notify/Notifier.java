@@ -239,6 +239,9 @@ public final class Notifier implements AutoCloseable {
    */
   public synchronized void synced(String hash, String previous, Supplier<Changes> changes) {
     reloadSinks();
+    if (!state.failing && hash.equals(state.announced)) {
+      return; // A poll that found nothing new: no event, no state to write.
+    }
     Instant now = clock.instant();
     if (state.failing) {
       if (state.alerted) {

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Builds target/git-sync.jsa, a dynamic class-data-sharing archive of the classes that a real sync
+# loads (runs during `mvn package`). ./git-sync uses it when present: the JVM then maps those
+# classes instead of parsing and verifying them, which shortens start-up (see BENCHMARKS.md).
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+jar="$here/target/git-sync.jar"
+jsa="$here/target/git-sync.jsa"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git init -q -b main "$tmp/repo"
+echo cds > "$tmp/repo/file"
+git -C "$tmp/repo" add file
+git -C "$tmp/repo" -c user.name=cds -c user.email=cds@localhost commit -qm cds
+rm -f "$jsa"
+# The same settings as ./git-sync, so that the archive matches at run time.
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx32m \
+  -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -XX:-UsePerfData \
+  -jar "$jar" --repo="file://$tmp/repo" --root="$tmp/root" --one-time \
+  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched 2>/dev/null
+test -s "$jsa"
