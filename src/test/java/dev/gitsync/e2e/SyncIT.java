@@ -97,7 +97,7 @@ class SyncIT {
             "--max-failures=-1");
     try {
       await().atMost(30, SECONDS).until(() -> first.equals(Disk.linkHashOrNull(link)));
-      assertThat(root.resolve("touched")).exists();
+      await().atMost(30, SECONDS).until(() -> Files.exists(root.resolve("touched")));
       long before = Files.getLastModifiedTime(root.resolve("touched")).toMillis();
       String second = repo.commit("file.txt", "two");
       await().atMost(30, SECONDS).until(() -> second.equals(Disk.linkHashOrNull(link)));
