@@ -1,5 +1,6 @@
 package dev.gitsync.config;
 
+import dev.gitsync.json.JsonStrings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,31 +61,7 @@ public final class PayloadTemplate {
   /** JSON string escaping without the surrounding quotes. */
   static String escape(String s) {
     StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
+    JsonStrings.escape(sb, s);
     return sb.toString();
   }
 }

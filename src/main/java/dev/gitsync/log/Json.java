@@ -1,6 +1,7 @@
 package dev.gitsync.log;
 
 import dev.gitsync.config.GoDuration;
+import dev.gitsync.json.JsonStrings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -52,32 +53,7 @@ public final class Json {
   /** Appends a quoted, escaped JSON string. */
   public static void string(StringBuilder sb, String s) {
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
+    JsonStrings.escape(sb, s);
     sb.append('"');
   }
 }
