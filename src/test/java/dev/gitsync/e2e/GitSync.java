@@ -67,7 +67,7 @@ final class GitSync {
 
   int waitFor(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+      kill();
       throw new AssertionError("git-sync did not exit within " + seconds + "s; stderr:\n" + err());
     }
     return process.exitValue();
@@ -86,8 +86,21 @@ final class GitSync {
     Repo.run(Path.of("/"), List.of("kill", "-" + name, Long.toString(process.pid())));
   }
 
+  /** Kills git-sync and its git children and waits for them, so the test can delete its files. */
   void kill() {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+      for (ProcessHandle h : tree) {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("git-sync's children did not exit", e);
+    }
   }
 
   private static String read(Path p) {
