@@ -35,7 +35,7 @@ public final class ArgParser {
               "env $" + name + " has been deprecated, use $" + o.primaryEnv() + " instead");
         }
         try {
-          p.set(o, envValue(o, raw), false);
+          p.set(o, envValue(o, raw));
         } catch (IllegalArgumentException e) {
           p.envErrors.add(
               "FATAL: invalid "
@@ -191,6 +191,6 @@ public final class ArgParser {
       p.warnings.add(
           "Flag --" + o.name() + " has been deprecated, use " + o.replacement() + " instead");
     }
-    p.set(o, parsed, true);
+    p.set(o, parsed);
   }
 }

@@ -16,8 +16,7 @@ import java.util.Set;
  */
 public final class ParsedOptions {
   private final Map<String, Object> values = new HashMap<>();
-  private final Set<String> fromEnv = new HashSet<>();
-  private final Set<String> fromFlag = new HashSet<>();
+  private final Set<String> given = new HashSet<>();
   final List<String> usageErrors = new ArrayList<>();
   final List<String> envErrors = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
@@ -38,9 +37,9 @@ public final class ParsedOptions {
     }
   }
 
-  void set(OptionDef o, Object value, boolean flag) {
+  void set(OptionDef o, Object value) {
     values.put(o.name(), value);
-    (flag ? fromFlag : fromEnv).add(o.name());
+    given.add(o.name());
   }
 
   /** Unparseable command-line input (exit code 2). */
@@ -65,19 +64,7 @@ public final class ParsedOptions {
 
   /** True when the option was given by a flag or an env var. */
   public boolean isSet(String name) {
-    return fromFlag.contains(name) || fromEnv.contains(name);
-  }
-
-  /** True when the option was given on the command line. */
-  public boolean isSetByFlag(String name) {
-    return fromFlag.contains(name);
-  }
-
-  /** The names of options given by a flag or env var. */
-  public Set<String> setNames() {
-    Set<String> s = new HashSet<>(fromFlag);
-    s.addAll(fromEnv);
-    return s;
+    return given.contains(name);
   }
 
   /** A string option's value. */

@@ -94,12 +94,7 @@ public final class FileOps {
 
   /** True when {@code dir} is missing or has no entries. */
   public static boolean isEmptyDir(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return true;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      return !ds.iterator().hasNext();
-    }
+    return isEmptyExcept(dir, List.of());
   }
 
   /** Creates the file (and its parents) if missing, then sets its mtime to {@code now}. */

@@ -217,11 +217,6 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** The sinks, for --notify-test and metrics. */
-  public synchronized List<String> sinkNames() {
-    return workers.values().stream().map(w -> w.sink().name()).toList();
-  }
-
   /** Queue depth and age of the oldest pending message, per sink. */
   public synchronized Map<String, double[]> queues() {
     Map<String, double[]> m = new LinkedHashMap<>();

@@ -105,11 +105,6 @@ public final class SyncPass implements Step {
     }
   }
 
-  /** Marks the next pass as deep, e.g. after a git process was killed. */
-  public void forceDeepCheck() {
-    deep = true;
-  }
-
   private Outcome sync() throws GitException, IOException, InterruptedException, SyncException {
     if (deep) {
       removeLeftovers();

@@ -40,6 +40,9 @@ class PublisherTest {
     Files.createSymbolicLink(tmp.resolve("tmp-link"), Path.of("nowhere"));
     assertThat(Publisher.removeStaleTemp(root.resolve("link"))).isTrue();
     assertThat(Publisher.removeStaleTemp(root.resolve("link"))).isFalse();
+    Files.createDirectories(tmp.resolve(".worktrees/a"));
+    Publisher.publish(root.resolve("link"), root.resolve(".worktrees/a"));
+    assertThat(Files.readSymbolicLink(tmp.resolve("link")).toString()).isEqualTo(".worktrees/a");
   }
 
   @Test
