@@ -1,5 +1,6 @@
 package dev.gitsync;
 
+import dev.gitsync.auth.Authenticator;
 import dev.gitsync.cli.ArgParser;
 import dev.gitsync.cli.ConfigFactory;
 import dev.gitsync.cli.Manual;
@@ -30,6 +31,7 @@ import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
 import dev.gitsync.notify.Notifier;
 import dev.gitsync.process.SystemProcessRunner;
+import dev.gitsync.sync.Preflight;
 import dev.gitsync.sync.PublishGate;
 import dev.gitsync.sync.Signals;
 import dev.gitsync.sync.SyncException;
@@ -38,7 +40,6 @@ import dev.gitsync.sync.SyncPass;
 import dev.gitsync.sync.Trigger;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -218,7 +219,6 @@ public final class Main {
 
   private int sync(Config config) {
     Redactor redactor = new Redactor();
-    registerUrlSecrets(config.repo(), redactor);
     Optional<ErrorFile> errorFile =
         config.errorFile().map(f -> new ErrorFile(AbsPath.of(f, config.root().path()).path()));
     Clock clock = Clock.systemDefaultZone();
@@ -267,11 +267,19 @@ public final class Main {
       }
     }
 
-    Path gitConfig = null;
+    Path privateDir = null;
     try (SystemProcessRunner runner =
         new SystemProcessRunner(config.groupWrite() ? "0002" : null)) {
-      gitConfig = Files.createTempFile("git-sync.gitconfig.", "");
-      GitConfigFile cfg = defaultGitConfig();
+      // Owner-only: holds the git config and the credential cache's socket.
+      privateDir = Files.createTempDirectory("git-sync.");
+      Path gitConfig = privateDir.resolve("gitconfig");
+      Path cacheSocket = privateDir.resolve("credential-cache.sock");
+      GitConfigFile cfg =
+          defaultGitConfig(cacheSocket, Authenticator.cacheTimeout(config.syncTimeout()));
+      config
+          .auth()
+          .cookieFile()
+          .ifPresent(f -> cfg.apply(new GitConfigEntry("http.cookieFile", f, false)));
       try {
         config.gitConfig().forEach(cfg::apply);
       } catch (IllegalArgumentException e) {
@@ -291,18 +299,24 @@ public final class Main {
         log.error(e.getMessage(), "can't run git (--git)", "git", config.git());
         return 1;
       }
-      return loop(config, git, runner, gitEnv, log, clock, root, errorFile);
+      try {
+        return loop(config, git, runner, gitEnv, log, clock, root, errorFile);
+      } finally {
+        if (config.auth().storesCredentials()) {
+          stopCredentialCache(git, root, cacheSocket, log);
+        }
+      }
     } catch (IOException e) {
       log.error(String.valueOf(e.getMessage()), "can't write the private git config");
       return 1;
     } catch (InterruptedException e) {
       return 128 + stopSignal.get();
     } finally {
-      if (gitConfig != null) {
+      if (privateDir != null) {
         try {
-          Files.deleteIfExists(gitConfig);
+          dev.gitsync.fs.FileOps.removeAll(privateDir);
         } catch (IOException ignored) {
-          // A leftover temp file is harmless.
+          // A leftover temp dir is harmless.
         }
       }
     }
@@ -468,7 +482,24 @@ public final class Main {
       if (outbox.startsWith(root.path()) && !outbox.equals(root.path())) {
         preserve.add(root.path().resolve(root.path().relativize(outbox).getName(0)));
       }
-      SyncPass pass = new SyncPass(config, git, log, clock, root, link, gate, preserve);
+      Preflight preflight = Preflight.NONE;
+      if (config.auth().storesCredentials()) {
+        JdkHttpTransport noRedirects = new JdkHttpTransport(false);
+        owned.add(noRedirects);
+        preflight =
+            new Authenticator(
+                    config.auth(),
+                    config.repo(),
+                    git,
+                    root.path(),
+                    noRedirects,
+                    log.redactor(),
+                    log,
+                    clock,
+                    metrics)
+                ::refresh;
+      }
+      SyncPass pass = new SyncPass(config, git, log, clock, root, link, gate, preserve, preflight);
       SyncEvents events =
           new SyncEvents(
               metrics,
@@ -542,11 +573,42 @@ public final class Main {
     }
   }
 
-  private static GitConfigFile defaultGitConfig() {
+  /**
+   * Stops the credential cache daemon so that no password outlives the process in memory. Best
+   * effort: the daemon also exits by itself when its entries expire.
+   */
+  private static void stopCredentialCache(Git git, AbsPath root, Path socket, Log log) {
+    if (!Files.exists(socket)) {
+      return;
+    }
+    try {
+      git.deadlineIn(Duration.ofSeconds(5));
+      git.run(root.path(), "credential-cache", "--socket", socket.toString(), "exit");
+    } catch (GitException e) {
+      log.error(e.getMessage(), "can't stop the git credential cache");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Upstream's defaults. The credential cache's socket is private to this process (upstream's is in
+   * $HOME, shared by every git-sync with the same HOME, such as two sidecars in one pod), and its
+   * entries expire after {@code cacheTimeout} rather than an hour (see {@link Authenticator}).
+   */
+  private static GitConfigFile defaultGitConfig(Path cacheSocket, Duration cacheTimeout) {
     GitConfigFile f = new GitConfigFile();
     f.apply(new GitConfigEntry("gc.autoDetach", "false", false));
     f.apply(new GitConfigEntry("gc.pruneExpire", "now", false));
-    f.apply(new GitConfigEntry("credential.helper", "cache --timeout 3600", false));
+    f.apply(
+        new GitConfigEntry(
+            "credential.helper",
+            "cache --timeout "
+                + cacheTimeout.toSeconds()
+                + " --socket '"
+                + cacheSocket.toString().replace("'", "'\\''")
+                + "'",
+            false));
     f.apply(new GitConfigEntry("core.askPass", "true", false));
     // As released v4.7.1: volumes are often owned by another UID (upstream #696).
     f.apply(new GitConfigEntry("safe.directory", "*", false));
@@ -573,21 +635,6 @@ public final class Main {
       sb.append(" -o StrictHostKeyChecking=no");
     }
     return sb.toString();
-  }
-
-  private static void registerUrlSecrets(String repo, Redactor redactor) {
-    try {
-      String info = URI.create(repo).getRawUserInfo();
-      if (info != null) {
-        redactor.register(info);
-        int colon = info.indexOf(':');
-        if (colon >= 0) {
-          redactor.register(info.substring(colon + 1));
-        }
-      }
-    } catch (IllegalArgumentException notAUri) {
-      // scp-style or local paths carry no password.
-    }
   }
 
   private static int ids(String which) {

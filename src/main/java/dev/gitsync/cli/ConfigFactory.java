@@ -1,8 +1,11 @@
 package dev.gitsync.cli;
 
+import dev.gitsync.config.AuthSettings;
 import dev.gitsync.config.BindAddress;
 import dev.gitsync.config.Config;
+import dev.gitsync.config.Credential;
 import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.config.GitHubAppSettings;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.HttpSettings;
 import dev.gitsync.config.NotifySettings;
@@ -134,6 +137,9 @@ public final class ConfigFactory {
 
     validateHooks(p, errs);
     validateAuth(p, repo, errs);
+    RepoCredentials fromUrl = RepoCredentials.split(repo);
+    repo = fromUrl.url();
+    AuthSettings auth = auth(p, repo, fromUrl, cwd, errs);
     if ((p.bool("http-metrics") || p.bool("http-pprof")) && p.string("http-bind").isEmpty()) {
       errs.add("invalid flag: --http-metrics and --http-pprof require --http-bind to be specified");
     }
@@ -167,7 +173,18 @@ public final class ConfigFactory {
     }
 
     NotifySettings notify = notify(p, cwd, errs);
-    rejectPending(p, errs);
+    if (!p.string("sparse-checkout-file").isEmpty()
+        && !java.nio.file.Files.isReadable(
+            AbsPath.of(p.string("sparse-checkout-file"), cwd).path())) {
+      errs.add(
+          "invalid flag: --sparse-checkout-file: can't read " + p.string("sparse-checkout-file"));
+    }
+    if (p.bool("cookie-file")
+        && !java.nio.file.Files.isReadable(AbsPath.of(p.string("cookie-file-path"), cwd).path())) {
+      errs.add(
+          "invalid flag: --cookie-file: can't access git cookiefile "
+              + p.string("cookie-file-path"));
+    }
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
     }
@@ -206,6 +223,8 @@ public final class ConfigFactory {
                 p.list("ssh-key-file"),
                 p.bool("ssh-known-hosts"),
                 p.string("ssh-known-hosts-file")),
+            auth,
+            nonEmpty(p.string("sparse-checkout-file")).map(f -> AbsPath.of(f, cwd).toString()),
             hook(exechook(p), p.duration("exechook-timeout"), p.duration("exechook-backoff")),
             hook(
                 p.string("pre-publish-exechook-command"),
@@ -407,27 +426,84 @@ public final class ConfigFactory {
     }
   }
 
-  /** Options whose feature is not built yet fail loudly rather than being ignored. */
-  private static void rejectPending(ParsedOptions p, List<String> errs) {
-    for (OptionDef o : Options.all()) {
-      if (o.pendingFeature() != null && p.isSet(o.name())) {
-        errs.add(
-            spelling(o)
-                + " is not supported yet by this git-sync: "
-                + o.pendingFeature()
-                + " is still being built; remove it for now");
+  private static AuthSettings auth(
+      ParsedOptions p, String repo, RepoCredentials fromUrl, Path cwd, List<String> errs) {
+    List<Credential> creds = new ArrayList<>();
+    String user = p.string("username");
+    String password = password(p);
+    String passwordFile = p.string("password-file");
+    if (!user.isEmpty() && (!password.isEmpty() || !passwordFile.isEmpty())) {
+      creds.add(
+          new Credential(
+              repo,
+              user,
+              nonEmpty(password).map(Secret::of),
+              nonEmpty(passwordFile).map(f -> AbsPath.of(f, cwd).toString())));
+    } else if (fromUrl.credential().isPresent()) {
+      creds.add(fromUrl.credential().get());
+    }
+    for (String raw : p.list("credential")) {
+      try {
+        for (Credential c : CredentialParser.parse(raw)) {
+          creds.add(
+              new Credential(
+                  c.url(),
+                  c.username(),
+                  c.password(),
+                  c.passwordFile().map(f -> AbsPath.of(f, cwd).toString())));
+        }
+      } catch (IllegalArgumentException e) {
+        errs.add("invalid flag: --credential: " + e.getMessage());
       }
     }
-    if (p.isSet("password")) {
-      errs.add(
-          "--password is not supported yet by this git-sync: "
-              + Options.AUTH
-              + " is still being built; remove it for now");
+    Optional<Secret> askpass = nonEmpty(p.string("askpass-url")).map(Secret::of);
+    if (askpass.isPresent() && !isHttpUrl(askpass.get().reveal())) {
+      errs.add("invalid flag: --askpass-url must be an http or https URL");
     }
+    Optional<GitHubAppSettings> app = Optional.empty();
+    String keyFile = p.string("github-app-private-key-file");
+    String key = p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY");
+    if (!keyFile.isEmpty() || !key.isEmpty()) {
+      String base = p.string("github-base-url");
+      if (!isHttpUrl(base)) {
+        errs.add("invalid flag: --github-base-url must be an http or https URL");
+      }
+      String issuer =
+          p.string("github-app-client-id").isEmpty()
+              ? Integer.toString(p.integer("github-app-application-id"))
+              : p.string("github-app-client-id");
+      app =
+          Optional.of(
+              new GitHubAppSettings(
+                  base,
+                  nonEmpty(key).map(Secret::of),
+                  nonEmpty(keyFile).map(f -> AbsPath.of(f, cwd).toString()),
+                  issuer,
+                  p.integer("github-app-installation-id")));
+    }
+    Optional<String> cookie =
+        p.bool("cookie-file")
+            ? Optional.of(AbsPath.of(p.string("cookie-file-path"), cwd).toString())
+            : Optional.empty();
+    return new AuthSettings(creds, askpass, app, cookie);
   }
 
-  private static String spelling(OptionDef o) {
-    return o.hasFlag() ? o.flag() : "$" + o.primaryEnv();
+  /** $GITSYNC_PASSWORD, or the deprecated --password flag, which wins as upstream's does. */
+  private static String password(ParsedOptions p) {
+    return p.string("password").isEmpty()
+        ? p.string("__env__GITSYNC_PASSWORD")
+        : p.string("password");
+  }
+
+  private static boolean isHttpUrl(String s) {
+    try {
+      java.net.URI u = new java.net.URI(s);
+      return u.getScheme() != null
+          && List.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
+          && u.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static <E extends Enum<E>> E oneOf(

@@ -130,9 +130,6 @@ public final class Manual {
       if (o.visibility() == Visibility.DEPRECATED) {
         desc = "**Deprecated.** " + desc;
       }
-      if (o.pendingFeature() != null) {
-        desc += " *Not supported yet (" + o.pendingFeature() + "); rejected at startup.*";
-      }
       sb.append("| ")
           .append(flag)
           .append(" | ")
@@ -167,13 +164,6 @@ public final class Manual {
     }
     if (o.secret()) {
       text += " The value is a secret and is never logged.";
-    }
-    if (o.pendingFeature() != null) {
-      text +=
-          " NOT SUPPORTED YET in this build ("
-              + o.pendingFeature()
-              + "): using it is an"
-              + " error at startup.";
     }
     wrap(sb, "            ", text);
   }

@@ -17,7 +17,6 @@ import java.util.List;
  * @param secret the value must never be logged
  * @param visibility whether the flag is listed, deprecated or hidden
  * @param replacement for a deprecated option, what to use instead
- * @param pendingFeature for an option whose feature is not built yet, the feature's name
  */
 public record OptionDef(
     String name,
@@ -29,8 +28,7 @@ public record OptionDef(
     String manual,
     boolean secret,
     Visibility visibility,
-    String replacement,
-    String pendingFeature) {
+    String replacement) {
 
   /** Whether an option is shown in help output. */
   public enum Visibility {

@@ -14,11 +14,6 @@ import java.util.Map;
  * upstream's manual.
  */
 public final class Options {
-  /** Feature names for options whose feature is not built yet. */
-  static final String AUTH = "HTTP authentication";
-
-  static final String GITHUB = "GitHub App authentication";
-  static final String SPARSE = "sparse checkout";
 
   private static final List<OptionDef> ALL = build();
   private static final Map<String, OptionDef> BY_NAME = index();
@@ -110,7 +105,6 @@ public final class Options {
                 "The path to a git sparse-checkout file (see git documentation for details)"
                     + " which controls which files and directories will be checked out. If not"
                     + " specified, the default is to check out the entire repo.")
-            .pending(SPARSE)
             .def());
     // Destination.
     l.add(
@@ -518,7 +512,6 @@ public final class Options {
                 "The username to use for git authentication (see --password-file or"
                     + " $GITSYNC_PASSWORD). If more than one username and password is required"
                     + " (e.g. with submodules), use --credential.")
-            .pending(AUTH)
             .def());
     l.add(
         o(
@@ -532,7 +525,6 @@ public final class Options {
                     + " authentication (see --username). Prefer --password-file.")
             .secret()
             .hidden()
-            .pending(AUTH)
             .def());
     l.add(
         o(
@@ -544,7 +536,6 @@ public final class Options {
             .man(
                 "The file from which the password or personal access token to use for git"
                     + " authentication (see --username) will be read, before every sync.")
-            .pending(AUTH)
             .def());
     l.add(
         o(
@@ -559,7 +550,6 @@ public final class Options {
                     + " with fields \"url\", \"username\", and one of \"password\" or"
                     + " \"password-file\".")
             .secret()
-            .pending(AUTH)
             .def());
     l.add(
         o("ssh-key-file", OptionType.STRING_LIST, "/etc/git-secret/ssh", "the SSH key(s) to use")
@@ -598,8 +588,20 @@ public final class Options {
                 "false",
                 "use a git cookiefile (/etc/git-secret/cookie_file) for authentication")
             .env("GITSYNC_COOKIE_FILE", "GIT_SYNC_COOKIE_FILE", "GIT_COOKIE_FILE")
-            .man("Use a git cookiefile (/etc/git-secret/cookie_file) for authentication.")
-            .pending(AUTH)
+            .man(
+                "Use a git cookiefile (/etc/git-secret/cookie_file, or --cookie-file-path) for"
+                    + " authentication.")
+            .def());
+    l.add(
+        o(
+                "cookie-file-path",
+                OptionType.STRING,
+                "/etc/git-secret/cookie_file",
+                "the git cookiefile used when --cookie-file is set")
+            .env("GITSYNC_COOKIE_FILE_PATH")
+            .man(
+                "The git cookiefile (Netscape format) used when --cookie-file is set. Not in"
+                    + " upstream git-sync, where the path is fixed.")
             .def());
     l.add(
         o(
@@ -613,7 +615,6 @@ public final class Options {
                     + " produce a series of key=value lines, including \"username=<value>\" and"
                     + " \"password=<value>\".")
             .secret()
-            .pending(AUTH)
             .def());
     l.add(
         o(
@@ -623,7 +624,6 @@ public final class Options {
                 "the GitHub base URL to use in GitHub requests when GitHub app auth is used")
             .env("GITSYNC_GITHUB_BASE_URL")
             .man("The GitHub base URL to use in GitHub requests when GitHub app auth is used.")
-            .pending(GITHUB)
             .def());
     l.add(
         o(
@@ -635,7 +635,6 @@ public final class Options {
             .man("$GITSYNC_GITHUB_APP_PRIVATE_KEY: the private key to use for GitHub app auth.")
             .secret()
             .hidden()
-            .pending(GITHUB)
             .def());
     l.add(
         o(
@@ -645,7 +644,6 @@ public final class Options {
                 "the file from which the private key for GitHub app auth will be sourced")
             .env("GITSYNC_GITHUB_APP_PRIVATE_KEY_FILE")
             .man("The file from which the private key to use for GitHub app auth is read.")
-            .pending(GITHUB)
             .def());
     l.add(
         o(
@@ -655,7 +653,6 @@ public final class Options {
                 "the GitHub app client ID to use for GitHub app auth")
             .env("GITSYNC_GITHUB_APP_CLIENT_ID")
             .man("The client ID of the GitHub app used for GitHub app auth.")
-            .pending(GITHUB)
             .def());
     l.add(
         o(
@@ -665,7 +662,6 @@ public final class Options {
                 "the GitHub app ID to use for GitHub app auth")
             .env("GITSYNC_GITHUB_APP_APPLICATION_ID")
             .man("The application ID of the GitHub app used for GitHub app auth.")
-            .pending(GITHUB)
             .def());
     l.add(
         o(
@@ -675,7 +671,6 @@ public final class Options {
                 "the GitHub app installation ID to use for GitHub app auth")
             .env("GITSYNC_GITHUB_APP_INSTALLATION_ID")
             .man("The installation ID of the GitHub app used for GitHub app auth.")
-            .pending(GITHUB)
             .def());
     // Git.
     l.add(
@@ -862,7 +857,6 @@ public final class Options {
     private boolean secret;
     private Visibility visibility = Visibility.NORMAL;
     private String replacement;
-    private String pending;
 
     Builder(String name, OptionType type, String def, String help) {
       this.name = name;
@@ -897,11 +891,6 @@ public final class Options {
       return this;
     }
 
-    Builder pending(String feature) {
-      pending = feature;
-      return this;
-    }
-
     OptionDef def() {
       return new OptionDef(
           name,
@@ -913,8 +902,7 @@ public final class Options {
           manual,
           secret,
           visibility,
-          replacement,
-          pending);
+          replacement);
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * The validated, immutable configuration of one git-sync process. Built once at startup by the
  * {@code cli} package; the rest of the program never sees flags, env vars or duration strings.
  *
- * @param repo the repository URL, as given (may hold credentials: log it through the redactor)
+ * @param repo the repository URL; credentials given in an http(s) URL are moved to {@code auth}
  * @param ref the branch, tag, commit hash or {@code HEAD} to sync
  * @param depth the fetch depth; 0 means full history
  * @param filter the {@code git fetch --filter} spec, or empty
@@ -34,6 +34,8 @@ import java.util.OptionalInt;
  * @param gitGc the garbage collection mode
  * @param verbosity the log level
  * @param ssh SSH settings for ssh:// and scp-style repos
+ * @param auth HTTP(S) authentication: credentials, askpass, GitHub App, cookie file
+ * @param sparseCheckoutFile the absolute path of the sparse-checkout patterns file, if any
  * @param exechook the hook run after each new commit is published, if any
  * @param prePublishHook the hook that must pass before a new commit is published, if any
  * @param webhook the webhook called after each new commit is published, if any
@@ -66,6 +68,8 @@ public record Config(
     GitGc gitGc,
     int verbosity,
     Ssh ssh,
+    AuthSettings auth,
+    Optional<String> sparseCheckoutFile,
     Optional<HookSettings> exechook,
     Optional<HookSettings> prePublishHook,
     Optional<WebhookSettings> webhook,

@@ -158,6 +158,33 @@ public final class Git {
   }
 
   /**
+   * {@code git sparse-checkout init} in a worktree whose {@code info/sparse-checkout} was written.
+   */
+  public void sparseCheckoutInit(Path worktree) throws GitException, InterruptedException {
+    run(worktree, "sparse-checkout", "init");
+  }
+
+  /**
+   * {@code git credential approve}: stores a username and password for {@code url} in the
+   * configured credential helper. The values go through standard input, never the arguments.
+   *
+   * @throws IllegalArgumentException when a value holds a line break, which would inject fields
+   */
+  public void credentialApprove(Path cwd, String url, String username, String password)
+      throws GitException, InterruptedException {
+    for (String v : List.of(url, username, password)) {
+      if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("credential values must not contain line breaks");
+      }
+    }
+    String input = "url=" + url + "\nusername=" + username + "\npassword=" + password + "\n\n";
+    Result r = exec(cwd, List.of("credential", "approve"), input);
+    if (!r.ok()) {
+      throw failure(cwd, new String[] {"credential", "approve"}, r);
+    }
+  }
+
+  /**
    * {@code git log} of {@code from..to} (or just {@code to}): hash, author and subject per line,
    * newest first, at most {@code max}.
    */
@@ -208,10 +235,15 @@ public final class Git {
   }
 
   private Result exec(Path cwd, List<String> args) throws GitException, InterruptedException {
+    return exec(cwd, args, "");
+  }
+
+  private Result exec(Path cwd, List<String> args, String stdin)
+      throws GitException, InterruptedException {
     List<String> argv = new ArrayList<>(args.size() + 1);
     argv.add(gitCommand);
     argv.addAll(args);
-    Command c = new Command(argv, cwd, env, remaining(argv));
+    Command c = new Command(argv, cwd, env, remaining(argv), stdin);
     log.info(5, "running command", "cwd", cwd.toString(), "cmd", c.display());
     Result r;
     try {

@@ -25,8 +25,16 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
   private final ExecutorService executor;
   private volatile HttpClient client;
 
-  /** A transport; its threads are named {@code http-client-N} and owned by it. */
+  private final HttpClient.Redirect redirects;
+
+  /** A transport that follows redirects; its threads are named {@code http-client-N}. */
   public JdkHttpTransport() {
+    this(true);
+  }
+
+  /** A transport; with {@code followRedirects} false a 3xx answer is returned as it is. */
+  public JdkHttpTransport(boolean followRedirects) {
+    this.redirects = followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER;
     AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newCachedThreadPool(
@@ -42,11 +50,7 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (client == null) {
-          client =
-              HttpClient.newBuilder()
-                  .followRedirects(HttpClient.Redirect.NORMAL)
-                  .executor(executor)
-                  .build();
+          client = HttpClient.newBuilder().followRedirects(redirects).executor(executor).build();
         }
         c = client;
       }

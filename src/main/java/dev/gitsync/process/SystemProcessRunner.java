@@ -49,8 +49,18 @@ public final class SystemProcessRunner implements ProcessRunner, AutoCloseable {
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).directory(command.cwd().toFile());
     pb.environment().putAll(command.env());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (command.stdin().isEmpty()) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     Process p = pb.start();
+    if (!command.stdin().isEmpty()) {
+      // Small enough for the pipe buffer: credentials are a few lines.
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write(command.stdin().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // The child exited without reading; its exit status tells what went wrong.
+      }
+    }
     Future<String> out = drainers.submit(() -> read(p.getInputStream()));
     Future<String> err = drainers.submit(() -> read(p.getErrorStream()));
     boolean finished;

@@ -41,6 +41,7 @@ public final class SyncPass implements Step {
   private final AbsPath worktrees;
   private final PublishGate gate;
   private final List<Path> preserve;
+  private final Preflight preflight;
   private Instant deadline = Instant.MAX;
 
   private int syncCount;
@@ -57,8 +58,10 @@ public final class SyncPass implements Step {
       AbsPath root,
       AbsPath link,
       PublishGate gate,
-      List<Path> preserve) {
+      List<Path> preserve,
+      Preflight preflight) {
     this.gate = gate;
+    this.preflight = preflight;
     this.preserve = List.copyOf(preserve);
     this.config = config;
     this.git = git;
@@ -106,6 +109,7 @@ public final class SyncPass implements Step {
   }
 
   private Outcome sync() throws GitException, IOException, InterruptedException, SyncException {
+    preflight.run(deep);
     if (deep) {
       removeLeftovers();
     }
@@ -312,8 +316,8 @@ public final class SyncPass implements Step {
 
   /**
    * Makes the worktree's {@code .git} pointer relative (so the volume can be mounted elsewhere),
-   * checks the files out, and updates submodules. Runs on every deep pass too, which repairs a tree
-   * that a crash left half checked out.
+   * applies the sparse-checkout patterns, checks the files out, and updates submodules. Runs on
+   * every deep pass too, which repairs a tree that a crash left half checked out.
    */
   private void configureWorktree(AbsPath wt, CommitHash hash)
       throws GitException, IOException, InterruptedException {
@@ -322,6 +326,24 @@ public final class SyncPass implements Step {
     Files.writeString(wt.path().resolve(".git"), "gitdir: " + rel + "\n", StandardCharsets.UTF_8);
     Files.writeString(
         meta.resolve("gitdir"), wt.path().resolve(".git") + "\n", StandardCharsets.UTF_8);
+    if (config.sparseCheckoutFile().isPresent()) {
+      // Re-read every time, so changed patterns apply from the next commit on (as upstream).
+      log.info(0, "configuring worktree sparse checkout");
+      Path info = meta.resolve("info");
+      Files.createDirectories(info);
+      Path patterns = Path.of(config.sparseCheckoutFile().get());
+      try {
+        Files.copy(
+            patterns,
+            info.resolve("sparse-checkout"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new IOException(
+            "can't read --sparse-checkout-file " + patterns + ": " + e.getClass().getSimpleName(),
+            e);
+      }
+      git.sparseCheckoutInit(wt.path());
+    }
     git.resetHard(wt.path(), hash);
     if (config.submodules() != Config.Submodules.OFF) {
       git.submoduleUpdate(

@@ -3,6 +3,7 @@ package dev.gitsync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitsync.config.Config;
+import dev.gitsync.config.Credential;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,5 +174,76 @@ class ConfigFactoryTest {
     assertThat(config("--ref=" + "a".repeat(40)).refIsHash()).isTrue();
     assertThat(config("--ref=" + "A".repeat(40)).refIsHash()).isFalse();
     assertThat(config("--ref=abc123").refIsHash()).isFalse();
+  }
+
+  @Test
+  void repoUrlCredentials_areMovedOutOfTheUrl() {
+    Config c =
+        config(Map.of(), "--repo=https://bot:p%40ss@git.example.com:8443/org/r.git", "--root=r");
+    assertThat(c.repo()).isEqualTo("https://git.example.com:8443/org/r.git");
+    assertThat(c.auth().credentials()).hasSize(1);
+    Credential cred = c.auth().credentials().get(0);
+    assertThat(cred.url()).isEqualTo(c.repo());
+    assertThat(cred.username()).isEqualTo("bot");
+    assertThat(cred.password().orElseThrow().reveal()).isEqualTo("p@ss");
+    assertThat(c.toString()).doesNotContain("p@ss", "p%40ss");
+    // ssh user names are not secrets and stay.
+    assertThat(config(Map.of(), "--repo=ssh://git@h/r", "--root=r").repo())
+        .isEqualTo("ssh://git@h/r");
+  }
+
+  @Test
+  void credentialFlag_takesObjectsAndLists_repeatable_andPasswordFilesBecomeAbsolute() {
+    Config c =
+        config(
+            "--credential={\"url\":\"https://a\",\"username\":\"u\",\"password\":\"pw\"}",
+            "--credential=[{\"url\":\"https://b\",\"username\":\"v\",\"password-file\":\"f\"}]");
+    assertThat(c.auth().credentials())
+        .extracting(Credential::url, Credential::username, Credential::passwordFile)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("https://a", "u", java.util.Optional.empty()),
+            org.assertj.core.groups.Tuple.tuple(
+                "https://b", "v", java.util.Optional.of("/work/dir/f")));
+  }
+
+  @Test
+  void credentialFlag_errorsNameTheProblem() {
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--credential={\"url\":\"h\"}"))
+        .containsExactly("invalid flag: --credential: username must be specified for h");
+    assertThat(
+            errors(
+                Map.of(),
+                "--repo=x",
+                "--root=r",
+                "--credential={\"url\":\"h\",\"username\":\"u\",\"password\":\"a\",\"password-file\":\"b\"}"))
+        .containsExactly(
+            "invalid flag: --credential: exactly one of password or password-file must be"
+                + " specified for h");
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--credential=nope"))
+        .singleElement()
+        .asString()
+        .startsWith("invalid flag: --credential: not a JSON object or list");
+  }
+
+  @Test
+  void githubApp_issuerIsTheClientIdOrTheApplicationId() {
+    Config byClient =
+        config(
+            Map.of("GITSYNC_GITHUB_APP_PRIVATE_KEY", "pem"),
+            "--repo=x",
+            "--root=r",
+            "--github-app-client-id=Iv1.abc",
+            "--github-app-installation-id=9");
+    assertThat(byClient.auth().githubApp().orElseThrow().issuer()).isEqualTo("Iv1.abc");
+    Config byId =
+        config(
+            Map.of(),
+            "--repo=x",
+            "--root=r",
+            "--github-app-private-key-file=k.pem",
+            "--github-app-application-id=77",
+            "--github-app-installation-id=9");
+    assertThat(byId.auth().githubApp().orElseThrow().issuer()).isEqualTo("77");
+    assertThat(byId.auth().githubApp().orElseThrow().privateKeyFile()).contains("/work/dir/k.pem");
   }
 }

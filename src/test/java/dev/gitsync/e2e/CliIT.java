@@ -216,7 +216,7 @@ class CliIT {
 
   @Test
   void everyFlag_isAcceptedByTheParser() throws Exception {
-    // Each upstream flag parses (exit 1 from validation or "not supported yet", never 2).
+    // Each upstream flag parses (exit 1 from validation at most, never 2).
     for (OptionDef o : Options.all()) {
       if (!o.hasFlag() || List.of("help", "man", "version").contains(o.name())) {
         continue;
@@ -320,21 +320,30 @@ class CliIT {
   }
 
   @Test
-  void pendingFeature_isRejectedNotIgnored() throws Exception {
+  void authFlags_areValidatedAtStartup_withoutEchoingSecrets() throws Exception {
     GitSync.Result r =
         GitSync.run(
             tmp,
-            Map.of("GITSYNC_ASKPASS_URL", "https://user:SECRETX@askpass.example/creds"),
+            Map.of(
+                "GITSYNC_ASKPASS_URL", "ftp://user:SECRETX@askpass.example/creds",
+                "GITSYNC_PASSWORD", "SECRETY"),
             "--root=" + tmp.resolve("r"),
-            "--repo=x",
+            "--repo=https://u:SECRETZ@example.com/x",
+            "--username=u",
+            "--github-app-application-id=1",
             "--cookie-file",
+            "--cookie-file-path=" + tmp.resolve("no-cookies"),
             "--sparse-checkout-file=sparse.txt");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
-        .contains("--askpass-url is not supported yet")
-        .contains("--cookie-file is not supported yet")
-        .contains("--sparse-checkout-file is not supported yet")
-        .doesNotContain("SECRETX");
+        .contains("--askpass-url must be an http or https URL")
+        .contains("credentials may be specified in --repo or with --username, not both")
+        .contains("--github-app-installation-id is required")
+        .contains("--cookie-file: can't access git cookiefile")
+        .contains("--sparse-checkout-file: can't read sparse.txt")
+        .doesNotContain("SECRETX")
+        .doesNotContain("SECRETY")
+        .doesNotContain("SECRETZ");
   }
 
   @Test

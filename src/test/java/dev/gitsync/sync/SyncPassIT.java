@@ -86,7 +86,8 @@ class SyncPassIT {
             AbsPath.of(root),
             AbsPath.of(root.resolve("l")),
             PublishGate.OPEN,
-            List.of());
+            List.of(),
+            Preflight.NONE);
 
     assertThat(pass.run().changed()).isTrue();
     runner.commands.clear();

@@ -1,0 +1,213 @@
+package dev.gitsync.auth;
+
+import dev.gitsync.config.AuthSettings;
+import dev.gitsync.config.Credential;
+import dev.gitsync.git.Git;
+import dev.gitsync.git.GitException;
+import dev.gitsync.http.HttpTransport;
+import dev.gitsync.http.InboundResponse;
+import dev.gitsync.http.OutboundRequest;
+import dev.gitsync.log.Log;
+import dev.gitsync.log.Redactor;
+import dev.gitsync.metrics.Metrics;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Refreshes git's credentials before each sync, in upstream's order (main.go:977-1019): each
+ * credential (the {@code --repo} one first), password files re-read every time so a rotated token
+ * is picked up; then the askpass URL; then the GitHub App token when it expires within 30 seconds.
+ *
+ * <p>Design: upstream runs {@code git credential approve} for every credential on every poll. Here
+ * a credential is handed to git again only when its value changed, after a failed pass (git drops a
+ * credential the server rejected), or when the last hand-over is older than {@link #RESTORE}, well
+ * inside the credential cache's hour, so an idle poll still costs one git process.
+ */
+public final class Authenticator {
+  private static final Duration ASKPASS_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration TOKEN_MARGIN = Duration.ofSeconds(30);
+  private static final Duration RESTORE = Duration.ofMinutes(10);
+
+  private final AuthSettings settings;
+  private final String repo;
+  private final Git git;
+  private final Path cwd;
+  private final HttpTransport http;
+  private final Redactor redactor;
+  private final Log log;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final GitHubApp app;
+  private final Map<String, Stored> stored = new HashMap<>();
+  private GitHubApp.Token token;
+
+  private record Stored(String password, Instant at) {
+    @Override
+    public String toString() {
+      return "Stored[at=" + at + "]";
+    }
+  }
+
+  /**
+   * An authenticator for {@code repo}; {@code http} must not follow redirects (the askpass URL's
+   * answer is taken as it is, as upstream does).
+   */
+  public Authenticator(
+      AuthSettings settings,
+      String repo,
+      Git git,
+      Path cwd,
+      HttpTransport http,
+      Redactor redactor,
+      Log log,
+      Clock clock,
+      Metrics metrics) {
+    this.settings = settings;
+    this.repo = repo;
+    this.git = git;
+    this.cwd = cwd;
+    this.http = http;
+    this.redactor = redactor;
+    this.log = log;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.app = settings.githubApp().map(a -> new GitHubApp(a, http, clock)).orElse(null);
+    for (Credential c : settings.credentials()) {
+      c.password().ifPresent(p -> redactor.register(p.reveal()));
+    }
+    settings.askpassUrl().ifPresent(u -> redactor.register(u.reveal()));
+    settings.githubApp().flatMap(a -> a.privateKey()).ifPresent(k -> redactor.register(k.reveal()));
+  }
+
+  /**
+   * How long git's credential cache should keep an entry, for passes of up to {@code syncTimeout}.
+   */
+  public static Duration cacheTimeout(Duration syncTimeout) {
+    return RESTORE.plus(syncTimeout).plusMinutes(1);
+  }
+
+  /**
+   * Puts the current credentials into git's credential store.
+   *
+   * @param force hand every credential over again (first pass, or after a failure)
+   * @throws IOException with a message naming what failed and never a secret
+   */
+  public void refresh(boolean force) throws IOException, InterruptedException {
+    for (Credential c : settings.credentials()) {
+      store(c.url(), c.username(), password(c), force);
+    }
+    if (settings.askpassUrl().isPresent()) {
+      askpass(force);
+    }
+    if (app != null) {
+      githubApp(force);
+    }
+  }
+
+  private String password(Credential c) throws IOException {
+    if (c.password().isPresent()) {
+      return c.password().get().reveal();
+    }
+    String file = c.passwordFile().orElseThrow();
+    try {
+      String p = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      redactor.register(p);
+      return p;
+    } catch (IOException e) {
+      throw new IOException(
+          "can't read the password file " + file + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private void askpass(boolean force) throws IOException, InterruptedException {
+    log.info(3, "calling auth URL to get credentials");
+    InboundResponse r;
+    try {
+      r =
+          http.send(
+              new OutboundRequest(
+                  "GET",
+                  URI.create(settings.askpassUrl().get().reveal()),
+                  List.of(),
+                  new byte[0],
+                  ASKPASS_TIMEOUT));
+    } catch (IOException e) {
+      metrics.askpass(false);
+      throw new IOException("can't access auth URL: " + e.getMessage(), e);
+    }
+    if (r.status() != 200) {
+      metrics.askpass(false);
+      throw new IOException(
+          redactor.redact(
+              "auth URL returned status " + r.status() + ", body: " + Snippet.of(r.body())));
+    }
+    String username = "";
+    String password = "";
+    for (String line : r.body().split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      String value = line.substring(eq + 1).strip();
+      switch (line.substring(0, eq)) {
+        case "username":
+          username = value;
+          break;
+        case "password":
+          password = value;
+          redactor.register(password);
+          break;
+        default:
+          break;
+      }
+    }
+    metrics.askpass(true);
+    store(repo, username, password, force);
+  }
+
+  private void githubApp(boolean force) throws IOException, InterruptedException {
+    if (token == null || token.expiresAt().isBefore(clock.instant().plus(TOKEN_MARGIN))) {
+      log.info(3, "refreshing GitHub app token");
+      try {
+        token = app.requestToken();
+      } catch (IOException e) {
+        metrics.appTokenRefreshed(false);
+        throw new IOException(redactor.redact(e.getMessage()), e);
+      }
+      redactor.register(token.token());
+      metrics.appTokenRefreshed(true);
+      log.info(1, "refreshed GitHub app token", "expiresAt", token.expiresAt().toString());
+    }
+    store(repo, "-", token.token(), force);
+  }
+
+  private void store(String url, String username, String password, boolean force)
+      throws IOException, InterruptedException {
+    String key = url + '\u0000' + username;
+    Stored last = stored.get(key);
+    Instant now = clock.instant();
+    if (!force
+        && last != null
+        && last.password().equals(password)
+        && now.isBefore(last.at().plus(RESTORE))) {
+      return;
+    }
+    log.info(1, "storing git credential", "url", Redactor.redactUrls(url));
+    try {
+      git.credentialApprove(cwd, url, username, password);
+    } catch (GitException | IllegalArgumentException e) {
+      stored.remove(key);
+      throw new IOException("can't configure git credentials: " + e.getMessage(), e);
+    }
+    stored.put(key, new Stored(password, now));
+  }
+}
