@@ -535,6 +535,44 @@ class AuthIT {
   }
 
   @Test
+  void ssh_submoduleOnAnotherHost_usesItsOwnKey() throws Exception {
+    Repo far = new Repo(tmp.resolve("far"));
+    String farHash = far.commit("far.txt", "behind another sshd");
+    try (Sshd a = Sshd.start(tmp.resolve("sshd/a"));
+        Sshd b = Sshd.start(tmp.resolve("sshd/b"))) {
+      SECRETS.add(Files.readAllLines(b.clientKey).get(2));
+      Files.writeString(
+          repo.dir.resolve(".gitmodules"),
+          "[submodule \"far\"]\n\tpath = far\n\turl = " + b.url(far.dir) + "\n");
+      repo.git("update-index", "--add", "--cacheinfo", "160000," + farHash + ",far");
+      repo.git("add", ".gitmodules");
+      repo.git("commit", "-q", "-m", "ssh submodule");
+      Path knownHosts = tmp.resolve("sshd/known_hosts");
+      Files.writeString(
+          knownHosts, Files.readString(a.knownHosts) + Files.readString(b.knownHosts));
+
+      GitSync.Result onlyA =
+          once(
+              a.url(repo.dir),
+              "root-a",
+              "--ssh-key-file=" + a.clientKey,
+              "--ssh-known-hosts-file=" + knownHosts);
+      assertThat(onlyA.code()).isEqualTo(1);
+      assertThat(onlyA.err()).contains("Permission denied (publickey)");
+
+      GitSync.Result both =
+          once(
+              a.url(repo.dir),
+              "root",
+              "--ssh-key-file=" + a.clientKey,
+              "--ssh-key-file=" + b.clientKey,
+              "--ssh-known-hosts-file=" + knownHosts);
+      assertThat(both.code()).as(both.err()).isZero();
+      assertThat(root().resolve("remote/far/far.txt")).hasContent("behind another sshd");
+    }
+  }
+
+  @Test
   void sparseCheckoutFile_withFilter_checksOutOnlyThePatterns() throws Exception {
     repo.git("config", "uploadpack.allowFilter", "true");
     repo.commit("docs/guide.md", "guide");
