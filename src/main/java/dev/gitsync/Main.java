@@ -291,6 +291,10 @@ public final class Main {
       gitEnv.put("GIT_CONFIG_GLOBAL", gitConfig.toString());
       gitEnv.put("GIT_CONFIG_NOSYSTEM", "true");
       gitEnv.put("GIT_SSH_COMMAND", sshCommand(config));
+      // One CA bundle for everything: git reads GIT_SSL_CAINFO, not SSL_CERT_FILE.
+      if (!env.getOrDefault("SSL_CERT_FILE", "").isEmpty() && !env.containsKey("GIT_SSL_CAINFO")) {
+        gitEnv.put("GIT_SSL_CAINFO", env.get("SSL_CERT_FILE"));
+      }
       Git git = new Git(runner, config.git(), gitEnv, clock, log);
       try {
         git.deadlineIn(STARTUP_COMMAND_TIMEOUT);

@@ -6,17 +6,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link HttpTransport} on the JDK's {@link HttpClient}, created on first use so a process without
- * webhooks pays nothing for it. Redirects are followed as Go's default client follows them.
+ * webhooks pays nothing for it. Redirects are followed as Go's default client follows them. HTTPS
+ * trusts the CA bundle {@link CaBundle} chooses ({@code $SSL_CERT_FILE} or the system bundle).
  * Exception messages are rewritten so that they never carry the (secret) URL.
  */
 public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
@@ -45,12 +48,18 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
             });
   }
 
-  private HttpClient client() {
+  private HttpClient client() throws IOException {
     HttpClient c = client;
     if (c == null) {
       synchronized (this) {
         if (client == null) {
-          client = HttpClient.newBuilder().followRedirects(redirects).executor(executor).build();
+          HttpClient.Builder b =
+              HttpClient.newBuilder().followRedirects(redirects).executor(executor);
+          Optional<Path> bundle = CaBundle.choose(System.getenv());
+          if (bundle.isPresent()) {
+            b.sslContext(CaBundle.context(bundle.get()));
+          }
+          client = b.build();
         }
         c = client;
       }
