@@ -46,16 +46,31 @@ final class Receiver implements AutoCloseable {
   volatile long delayMillis;
   volatile Function<Request, Answer> validator;
   private final HttpServer server;
+  private final String scheme;
 
   Receiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    this(null);
+  }
+
+  /** An HTTPS receiver when {@code tls} is given (its certificate must name 127.0.0.1). */
+  Receiver(javax.net.ssl.SSLContext tls) throws IOException {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(any, 16);
+      scheme = "http";
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(any, 16);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+      scheme = "https";
+    }
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", this::handle);
     server.start();
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   private void handle(HttpExchange ex) throws IOException {

@@ -1,0 +1,418 @@
+package dev.gitsync.e2e;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the container image (target/git-sync-image.tar, built by scripts/build-image.sh) with
+ * podman, as uid 65533, against real servers on the host's loopback: git's own protocol, smart HTTP
+ * with basic auth, SSH with known_hosts checking, and an HTTPS Slack-like receiver whose
+ * certificate comes from a CA the test made. Runs when the build sets {@code gitsync.image} (the
+ * {@code image} Maven profile, active where podman is installed).
+ */
+class ImageIT {
+  private static final String IMAGE_TAR = System.getProperty("gitsync.image", "");
+  private static String image;
+  private static String nofile;
+
+  @TempDir Path tmp;
+  Repo repo;
+  String first;
+  Path out;
+  private final List<Process> servers = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeAll
+  static void loadImage() throws Exception {
+    assumeThat(IMAGE_TAR).as("gitsync.image (set by the image profile)").isNotEmpty();
+    String loaded = Repo.run(Path.of("/"), List.of("podman", "load", "-q", "-i", IMAGE_TAR));
+    image = loaded.substring(loaded.lastIndexOf(' ') + 1).trim();
+    nofile = Repo.run(Path.of("/"), List.of("sh", "-c", "ulimit -Hn"));
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    repo = new Repo(tmp.resolve("remote"));
+    first = repo.commit("file.txt", "one");
+    out = tmp.resolve("out");
+    Files.createDirectories(out);
+    // The volume belongs to the image's user, as with fsGroup or an initContainer chown.
+    chown(out);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Process p : servers) {
+      p.destroy();
+      p.waitFor(5, TimeUnit.SECONDS);
+    }
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  private static void chown(Path p) throws Exception {
+    Repo.run(Path.of("/"), List.of("chown", "-R", "65533:65533", p.toString()));
+  }
+
+  /** podman run with the settings these machines need, the image's default user and entrypoint. */
+  private static List<String> podman(String... args) {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--runtime",
+                "runc",
+                "--network",
+                "host",
+                "--ulimit",
+                "nofile=" + nofile + ":" + nofile,
+                "--ulimit",
+                "nproc=32768:32768"));
+    argv.addAll(List.of(args));
+    return argv;
+  }
+
+  private static GitSync.Result run(List<String> argv) throws Exception {
+    GitSync g =
+        GitSync.startCommand(
+            Path.of(System.getProperty("java.io.tmpdir")), java.util.Map.of(), argv);
+    int code = g.waitFor(120);
+    return new GitSync.Result(code, g.out(), g.err());
+  }
+
+  private static List<String> with(List<String> head, String... tail) {
+    List<String> l = new ArrayList<>(head);
+    l.addAll(List.of(tail));
+    return l;
+  }
+
+  private int gitDaemon() throws Exception {
+    int port = freePort();
+    Process p =
+        new ProcessBuilder(
+                "git",
+                "daemon",
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                "--port=" + port,
+                "--export-all",
+                "--base-path=" + tmp)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("daemon.log").toFile())
+            .start();
+    servers.add(p);
+    await().atMost(10, SECONDS).until(() -> canConnect(port));
+    return port;
+  }
+
+  @Test
+  void versionHelp_andNoCurlAptOrOtherTools() throws Exception {
+    GitSync.Result version = run(podman(image, "--version"));
+    assertThat(version.code()).as(version.err()).isZero();
+    assertThat(version.out().trim())
+        .isEqualTo(GitSync.run(tmp, "--version").out().trim())
+        .isNotEmpty();
+    GitSync.Result help = run(podman(image, "--help"));
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Usage: git-sync", "--notify");
+
+    GitSync.Result tools =
+        run(
+            podman(
+                "--entrypoint",
+                "/bin/sh",
+                image,
+                "-c",
+                "for c in curl wget apt apt-get dpkg perl python3 bash ssh-keysign su; do"
+                    + " command -v $c && exit 1; done; for c in git ssh tini sed; do command -v $c; done;"
+                    + " echo clean"));
+    assertThat(tools.code()).as(tools.out() + tools.err()).isZero();
+    assertThat(tools.out()).contains("/usr/bin/git", "/usr/bin/ssh", "/usr/bin/tini", "clean");
+    String contents = Files.readString(Path.of(IMAGE_TAR).resolveSibling("image/contents.txt"));
+    assertThat(contents).doesNotContainPattern("/(curl|wget|apt|apt-get|dpkg)\\n");
+    assertThat(contents).contains("every shared library found");
+  }
+
+  @Test
+  void imageContract_matchesUpstream() throws Exception {
+    String config =
+        Repo.run(
+            Path.of("/"),
+            List.of(
+                "podman",
+                "image",
+                "inspect",
+                "--format",
+                "{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.Entrypoint}}|{{.Config.Env}}",
+                image));
+    assertThat(config)
+        .startsWith("65533:65533|/tmp|[/git-sync]|")
+        .contains("HOME=/tmp", "GITSYNC_ROOT=/git");
+    String layer = layerListing();
+    assertThat(layer)
+        .containsPattern("drwxrwsr-x 65533/65533 .* git/?\\n")
+        .containsPattern("-rw-rw-rw- 0/0 .* etc/passwd\\n")
+        .containsPattern("drwxrwxrwt 0/0 .* tmp/?\\n");
+    GitSync.Result passwd =
+        run(
+            podman(
+                "--entrypoint",
+                "/bin/sh",
+                image,
+                "-c",
+                "while read l; do echo $l; done </etc/passwd"));
+    assertThat(passwd.out()).contains("git-sync:x:65533:65533::/tmp:/sbin/nologin");
+  }
+
+  private static String layerListing() throws Exception {
+    String manifest = Repo.run(Path.of("/"), List.of("tar", "-xOf", IMAGE_TAR, "manifest.json"));
+    Object parsed = dev.gitsync.json.JsonParser.parse(manifest);
+    String layer =
+        (String) ((List<?>) ((java.util.Map<?, ?>) ((List<?>) parsed).get(0)).get("Layers")).get(0);
+    return Repo.run(
+            Path.of("/"),
+            List.of("sh", "-c", "tar -xOf \"$0\" \"$1\" | tar -tvf -", IMAGE_TAR, layer))
+        + "\n";
+  }
+
+  @Test
+  void syncsOverTheGitProtocol_withSubmodules_intoAHostDirectory() throws Exception {
+    Repo sub = new Repo(tmp.resolve("sub"));
+    String subHash = sub.commit("inner.txt", "submodule");
+    Files.writeString(
+        repo.dir.resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = sub\n\turl = ../sub\n");
+    repo.git("update-index", "--add", "--cacheinfo", "160000," + subHash + ",sub");
+    repo.git("add", ".gitmodules");
+    repo.git("commit", "-q", "-m", "submodule");
+    String head = repo.head();
+    int port = gitDaemon();
+    GitSync.Result r =
+        run(
+            podman(
+                "-v",
+                out + ":/git",
+                image,
+                "--repo=git://127.0.0.1:" + port + "/remote",
+                "--one-time"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(head);
+    assertThat(out.resolve("remote/file.txt")).hasContent("one");
+    assertThat(out.resolve("remote/sub/inner.txt")).hasContent("submodule");
+    assertThat(Files.getOwner(out.resolve(".worktrees")).getName()).isIn("65533", "git-sync");
+  }
+
+  @Test
+  void syncsOverHttpWithBasicAuth_passwordFromAMountedSecret() throws Exception {
+    Path secrets = tmp.resolve("secret");
+    Files.createDirectories(secrets);
+    Files.writeString(secrets.resolve("password"), "image-http-pass\n");
+    GitHttpServer server = new GitHttpServer(tmp).require("robot", "image-http-pass");
+    closeables.add(server);
+    GitSync.Result r =
+        run(
+            podman(
+                "-v",
+                out + ":/git",
+                "-v",
+                secrets + ":/etc/git-secret:ro",
+                image,
+                "--repo=" + server.url("remote"),
+                "--username=robot",
+                "--password-file=/etc/git-secret/password",
+                "--one-time"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(first);
+    assertThat(r.err()).doesNotContain("image-http-pass");
+  }
+
+  @Test
+  void syncsOverSsh_checkingKnownHosts_withTheDefaultSecretPaths() throws Exception {
+    Sshd sshd = Sshd.start(tmp.resolve("sshd"));
+    closeables.add(sshd);
+    Path secret = tmp.resolve("git-secret");
+    Files.createDirectories(secret);
+    Files.copy(sshd.clientKey, secret.resolve("ssh"));
+    Files.copy(sshd.knownHosts, secret.resolve("known_hosts"));
+    chown(secret);
+    Files.setPosixFilePermissions(
+        secret.resolve("ssh"), PosixFilePermissions.fromString("r--------"));
+    GitSync.Result r =
+        run(
+            podman(
+                "-v",
+                out + ":/git",
+                "-v",
+                secret + ":/etc/git-secret:ro",
+                image,
+                "--repo=" + sshd.url(repo.dir),
+                "--one-time"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(first);
+
+    Files.copy(
+        sshd.wrongKnownHosts,
+        secret.resolve("known_hosts"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path out2 = tmp.resolve("out2");
+    Files.createDirectories(out2);
+    chown(out2);
+    GitSync.Result wrong =
+        run(
+            podman(
+                "-v",
+                out2 + ":/git",
+                "-v",
+                secret + ":/etc/git-secret:ro",
+                image,
+                "--repo=" + sshd.url(repo.dir),
+                "--one-time"));
+    assertThat(wrong.code()).isEqualTo(1);
+    assertThat(wrong.err()).contains("Host key verification failed");
+  }
+
+  @Test
+  void execHookRunsInsideTheImage_underTiniAsPid1_leavingNoZombies() throws Exception {
+    int port = gitDaemon();
+    Path hooks = tmp.resolve("hooks");
+    Files.createDirectories(hooks);
+    // An orphaned grandchild: only an init that reaps (tini) keeps it from staying a zombie.
+    Disk.script(
+        hooks.resolve("hook.sh"),
+        "(/bin/sh -c 'exit 0') &\necho \"$GITSYNC_HASH $(pwd)\" > /git/hook.out");
+    Files.setPosixFilePermissions(
+        hooks.resolve("hook.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    String name = "gitsync-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    List<String> argv =
+        podman(
+            "-d",
+            "--name",
+            name,
+            "-v",
+            out + ":/git",
+            "-v",
+            hooks + ":/hooks:ro",
+            image,
+            "--repo=git://127.0.0.1:" + port + "/remote",
+            "--period=1s",
+            "--exechook-command=/hooks/hook.sh");
+    Repo.run(Path.of("/"), argv);
+    try {
+      await().atMost(60, SECONDS).until(() -> Files.exists(out.resolve("hook.out")));
+      assertThat(Files.readString(out.resolve("hook.out")))
+          .startsWith(first + " /git/.worktrees/" + first);
+      String second = repo.commit("file.txt", "two");
+      await()
+          .atMost(60, SECONDS)
+          .until(() -> Disk.readOrEmpty(out.resolve("hook.out")).startsWith(second));
+      String inside =
+          Repo.run(
+              Path.of("/"),
+              List.of(
+                  "podman",
+                  "exec",
+                  name,
+                  "/bin/sh",
+                  "-c",
+                  "read c </proc/1/comm; echo pid1=$c; for s in /proc/[0-9]*/stat; do read l <$s"
+                      + " 2>/dev/null; case \"$l\" in *') Z '*) echo zombie;; esac; done; echo"
+                      + " end"));
+      assertThat(inside).contains("pid1=tini", "end").doesNotContain("zombie");
+    } finally {
+      Repo.run(Path.of("/"), List.of("podman", "rm", "-f", "-t", "2", name));
+    }
+  }
+
+  @Test
+  void notifiesSlackOverHttps_trustingAPrivateCaFromSslCertFile() throws Exception {
+    Path pki = tmp.resolve("pki");
+    Files.createDirectories(pki);
+    SSLContext tls = privatePki(pki);
+    Receiver slack = new Receiver(tls);
+    closeables.add(slack);
+    slack.validator = Receiver::slack;
+    int port = gitDaemon();
+    GitSync.Result r =
+        run(
+            podman(
+                "-v",
+                out + ":/git",
+                "-v",
+                pki.resolve("ca.pem") + ":/etc/ssl/private-ca/ca.pem:ro",
+                "-e",
+                "SSL_CERT_FILE=/etc/ssl/private-ca/ca.pem",
+                image,
+                "--repo=git://127.0.0.1:" + port + "/remote",
+                "--one-time",
+                "--notify=slack+" + slack.url("/services/T0/B0/IMAGETEST")));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(slack.requests).hasSize(1);
+    assertThat(slack.requests.get(0).body()).contains(first.substring(0, 7));
+    assertThat(slack.statuses).isEmpty();
+  }
+
+  /** A CA and a server certificate for 127.0.0.1 signed by it, made with openssl. */
+  private static SSLContext privatePki(Path dir) throws Exception {
+    String script =
+        String.join(
+            " && ",
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=git-sync-test-ca"
+                + " -keyout ca.key -out ca.pem",
+            "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out"
+                + " server.csr",
+            "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext",
+            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
+                + " -extfile san.ext -out server.pem",
+            "openssl pkcs12 -export -in server.pem -inkey server.key -passout pass:changeit -out"
+                + " server.p12");
+    Repo.run(dir, List.of("sh", "-c", script));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    Files.setPosixFilePermissions(
+        dir.resolve("ca.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+    return ctx;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static boolean canConnect(int port) {
+    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+      return s.isConnected();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
