@@ -266,8 +266,32 @@ def app(jar, epoch):
     os.utime(os.path.join(dest, "git-sync.jar"), (epoch, epoch))
 
 
+NAMESPACES = True
+
+
 def in_image(*argv, capture=False):
-    """Runs a command chrooted into the image with /proc and /dev mounted (own namespaces)."""
+    """Runs a command chrooted into the image, with /proc and /dev.
+
+    Normally in private namespaces with /proc and /dev mounted; with --no-namespaces (inside a
+    `docker build`, which allows chroot and mknod but not mounts) with the device nodes git and
+    the JVM need created for the run and removed after it.
+    """
+    if not NAMESPACES:
+        made = []
+        for name, minor in (("null", 3), ("zero", 5), ("random", 8), ("urandom", 9)):
+            node = os.path.join(STAGE, "dev", name)
+            if not os.path.exists(node):
+                os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+                os.chmod(node, 0o666)
+                made.append(node)
+        try:
+            # Without /proc the loader cannot expand $ORIGIN for a program (java's RUNPATH).
+            env = dict(os.environ, LD_LIBRARY_PATH="/opt/java/lib")
+            return subprocess.run(["chroot", STAGE] + list(argv), check=True,
+                                  capture_output=capture, text=True, env=env)
+        finally:
+            for node in made:
+                os.remove(node)
     script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && '
               'exec chroot "$0" "$@"')
     pre = ["unshare", "--fork", "--pid", "--mount"]
@@ -342,6 +366,18 @@ def mode_of(rel, st):
     if rel == "etc/passwd":
         return 0o666  # --add-user appends to it as a non-root user
     return stat.S_IMODE(st.st_mode)
+
+
+def apply_modes():
+    """The image's ownership and modes on the root filesystem too (the Dockerfile copies it)."""
+    for dirpath, dirnames, filenames in os.walk(STAGE):
+        for n in dirnames + filenames:
+            path = os.path.join(dirpath, n)
+            rel = os.path.relpath(path, STAGE)
+            if not os.path.islink(path):
+                os.chmod(path, mode_of(rel, os.lstat(path)))
+                if os.geteuid() == 0:
+                    os.chown(path, owner(rel), owner(rel))
 
 
 def layer(epoch):
@@ -455,7 +491,13 @@ def main():
                     help="pin the versions apt offers now in image/packages.lock")
     ap.add_argument("--allow-lock-drift", action="store_true",
                     help="use apt's version where a locked one is gone (listed in contents.txt)")
+    ap.add_argument("--rootfs-only", action="store_true",
+                    help="stop after checking and training, without packing a tarball (Dockerfile)")
+    ap.add_argument("--no-namespaces", action="store_true",
+                    help="chroot without private mounts (inside a docker build)")
     args = ap.parse_args()
+    global NAMESPACES
+    NAMESPACES = not args.no_namespaces
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
                 out("git", "-C", REPO, "log", "-1", "--format=%ct").strip())
     lock = {}
@@ -487,6 +529,10 @@ def main():
     elf_count = check_libraries()
     log("training the class-data-sharing archive with a sync inside the image")
     train_cds()
+    apply_modes()
+    if args.rootfs_only:
+        log("done: " + STAGE)
+        return
     log("packing " + IMAGE)
     layer_tar = layer(epoch)
     diff_id = pack(layer_tar, epoch, args.tag)

@@ -1,0 +1,94 @@
+package dev.gitsync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Kubernetes manifests in deploy/: each example renders with {@code kubectl kustomize} and the
+ * result is valid against the Kubernetes API schema and the house rules (deploy/validate). Needs
+ * kubectl and node, which .ci/run installs.
+ */
+class DeployIT {
+  private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
+  private static final Path VALIDATE = DEPLOY.resolve("validate");
+
+  @BeforeAll
+  static void tools() throws Exception {
+    assumeThat(onPath("kubectl")).as("kubectl on PATH").isTrue();
+    assumeThat(onPath("node")).as("node on PATH").isTrue();
+    if (!Files.isDirectory(VALIDATE.resolve("node_modules"))) {
+      Repo.run(VALIDATE, List.of("npm", "ci", "--no-audit", "--no-fund"));
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    try {
+      Repo.run(Path.of("/"), List.of("sh", "-c", "command -v " + tool));
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sidecar", "slack", "init-container"})
+  void example_rendersAndIsValid(String example) throws Exception {
+    Path dir = DEPLOY.resolve("examples").resolve(example);
+    String rendered =
+        Repo.run(
+            Path.of("/"),
+            List.of("sh", "-c", "kubectl kustomize \"$0\" 2>/dev/null", dir.toString()));
+    assertThat(rendered).contains("kind: ", "image: localhost/git-sync-java:dev");
+    Path out = Files.createTempFile("rendered-" + example, ".yaml");
+    try {
+      Files.writeString(out, rendered);
+      String result =
+          Repo.run(VALIDATE, List.of("sh", "-c", "node validate.mjs < \"$0\"", out.toString()));
+      assertThat(result).containsPattern("[1-9][0-9]* objects valid, 0 problems");
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "readOnlyRootFilesystem: true|readOnlyRootFilesytem: true",
+        "allowPrivilegeEscalation: false|allowPrivilegeEscalation: true",
+        "replicas: 1|replicas: one"
+      })
+  void validator_catchesMistakes(String edit) throws Exception {
+    String[] fromTo = edit.split("\\|");
+    String rendered =
+        Repo.run(
+            Path.of("/"),
+            List.of(
+                "sh",
+                "-c",
+                "kubectl kustomize \"$0\" 2>/dev/null",
+                DEPLOY.resolve("examples/sidecar").toString()));
+    assertThat(rendered).contains(fromTo[0]);
+    Path out = Files.createTempFile("broken", ".yaml");
+    try {
+      Files.writeString(out, rendered.replace(fromTo[0], fromTo[1]));
+      Process p =
+          new ProcessBuilder("node", "validate.mjs")
+              .directory(VALIDATE.toFile())
+              .redirectInput(out.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String text = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(text).isEqualTo(1);
+      assertThat(text).containsPattern("[1-9][0-9]* problems");
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+}
