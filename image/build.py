@@ -247,9 +247,12 @@ def jlink(jdk):
     if os.path.exists(dest):
         shutil.rmtree(dest)
     # The CDS plugin warns about classes of modules left out; those classes are not wanted.
-    run(os.path.join(jdk, "bin/jlink"), "--add-modules", ",".join(MODULES), "--strip-debug",
-        "--no-header-files", "--no-man-pages", "--generate-cds-archive", "--output", dest,
-        capture_output=True)
+    r = subprocess.run([os.path.join(jdk, "bin/jlink"), "--add-modules", ",".join(MODULES),
+                        "--strip-debug", "--no-header-files", "--no-man-pages",
+                        "--generate-cds-archive", "--output", dest],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("build-image: jlink failed:\n" + r.stdout + r.stderr)
     # Only for heaps over 32 GB (no compressed oops); a sidecar's heap is megabytes.
     os.remove(os.path.join(dest, "lib/server/classes_nocoops.jsa"))
     # Debian's jmods point cacerts at /etc/ssl/certs/java; git-sync trusts the system bundle.
