@@ -1,8 +1,8 @@
 # The git-sync (Java) image, for those who build with Docker. It has the same contents as
 # scripts/build-image.sh's tarball (which needs no Docker daemon): image/build.py assembles the
-# root filesystem from the Debian packages pinned in image/packages.lock, keeps only the files
-# git-sync runs, links a Java runtime with jlink, checks every ELF file's shared libraries and
-# trains the class-data-sharing archive with a sync inside it. Then it is copied onto scratch.
+# root filesystem from the Debian packages pinned in image/packages.lock, keeping only the files
+# git-sync runs, and links a Java runtime with jlink; image/in-image.sh then runs inside it to
+# check every ELF file's shared libraries and to train the class-data-sharing archive with a sync.
 #
 #   docker build -t git-sync-java .
 FROM debian:bookworm-slim AS build
@@ -12,14 +12,22 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
-RUN mvn -B dependency:go-offline -ntp
+RUN mvn -B -ntp dependency:go-offline
 COPY . .
 RUN apt-get update \
  && mvn -B -q -DskipTests package \
- && SOURCE_DATE_EPOCH=0 python3 image/build.py --no-namespaces --rootfs-only --allow-lock-drift
+ && SOURCE_DATE_EPOCH=0 python3 image/build.py --rootfs-only --allow-lock-drift
+
+# The check and the training, run inside the image's own root filesystem.
+FROM scratch AS check
+COPY --from=build /src/target/image/rootfs/ /
+COPY --from=build /src/target/image/build-helpers/ /tmp/build/
+RUN ["/bin/sh", "/tmp/build/in-image.sh"]
 
 FROM scratch
 COPY --from=build /src/target/image/rootfs/ /
+COPY --from=build --chown=65533:65533 /src/target/image/rootfs/git/ /git/
+COPY --from=check /opt/git-sync/git-sync.jsa /opt/git-sync/git-sync.jsa
 USER 65533:65533
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/tmp \

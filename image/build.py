@@ -12,7 +12,8 @@ docker-archive tarball that `podman load` and `docker load` read:
     target/image/rootfs/           the root filesystem it was packed from
 
 Run it through scripts/build-image.sh. Needs root (or unprivileged user namespaces) for the
-chroot, apt-get, dpkg-deb, ldconfig and a JDK with jmods (Debian's openjdk-17-jdk-headless).
+chroot, apt-get, dpkg-deb, ldconfig, binutils and a JDK with jmods (Debian's
+openjdk-17-jdk-headless). The check and the training run image/in-image.sh inside the image.
 """
 
 import argparse
@@ -53,10 +54,6 @@ GIT_EXCLUDE = {"git-daemon", "git-shell", "git-http-backend", "git-imap-send", "
                "git-quiltimport", "git-filter-branch", "scalar", "git-http-fetch"}
 MODULES = ["java.base", "java.management", "java.net.http", "jdk.crypto.ec", "jdk.httpserver",
            "jdk.jfr", "jdk.management", "jdk.unsupported"]
-JVM_OPTS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss256k",
-            "-Xms4m", "-Xmx32m", "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m",
-            "-XX:-UsePerfData"]
-
 
 def run(*argv, **kw):
     return subprocess.run(argv, check=True, **kw)
@@ -265,64 +262,48 @@ def app(jar, epoch):
     dest = os.path.join(STAGE, "opt/git-sync")
     os.makedirs(dest, exist_ok=True)
     shutil.copy2(jar, os.path.join(dest, "git-sync.jar"))
-    # The CDS archive records the jar's mtime; the tarball's fixed mtimes must match it.
+    # The CDS archive records the jar's mtime; the image's fixed mtimes must match it.
     os.utime(os.path.join(dest, "git-sync.jar"), (epoch, epoch))
 
 
-NAMESPACES = True
+HELPERS = os.path.join(WORK, "build-helpers")
 
 
-def in_image(*argv, capture=False):
-    """Runs a command chrooted into the image, with /proc and /dev.
-
-    Normally in private namespaces with /proc and /dev mounted; with --no-namespaces (inside a
-    `docker build`, which allows chroot and mknod but not mounts) with the device nodes git and
-    the JVM need created for the run and removed after it.
-    """
-    if not NAMESPACES:
-        made = []
-        for name, minor in (("null", 3), ("zero", 5), ("random", 8), ("urandom", 9)):
-            node = os.path.join(STAGE, "dev", name)
-            if not os.path.exists(node):
-                os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
-                os.chmod(node, 0o666)
-                made.append(node)
-        try:
-            # Without /proc the loader cannot expand $ORIGIN for a program (java's RUNPATH).
-            env = dict(os.environ, LD_LIBRARY_PATH="/opt/java/lib")
-            return subprocess.run(["chroot", STAGE] + list(argv), check=True,
-                                  capture_output=capture, text=True, env=env)
-        finally:
-            for node in made:
-                os.remove(node)
-    script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && '
-              'exec chroot "$0" "$@"')
-    pre = ["unshare", "--fork", "--pid", "--mount"]
-    if os.geteuid() != 0:
-        pre.insert(1, "--map-root-user")
-    return subprocess.run(pre + ["sh", "-c", script, STAGE] + list(argv), check=True,
-                          capture_output=capture, text=True)
-
-
-def train_cds():
-    """A real one-time sync inside the image records the classes it loads."""
-    tmp = os.path.join(STAGE, "tmp/cds")
-    shutil.rmtree(tmp, ignore_errors=True)
-    repo = os.path.join(tmp, "repo")
+def prepare_helpers():
+    """What the in-image step needs: its script, the ELF files to check, a repo to sync."""
+    if os.path.exists(HELPERS):
+        shutil.rmtree(HELPERS)
+    os.makedirs(HELPERS)
+    shutil.copy2(os.path.join(HERE, "in-image.sh"), HELPERS)
+    files = elf_files()
+    with open(os.path.join(HELPERS, "elf-files.txt"), "w") as f:
+        f.write("".join(p + "\n" for p in files))
+    repo = os.path.join(HELPERS, "repo")
     run("git", "init", "-q", "-b", "main", repo)
     with open(os.path.join(repo, "file"), "w") as f:
         f.write("cds\n")
     run("git", "-C", repo, "add", "file")
     run("git", "-C", repo, "-c", "user.name=cds", "-c", "user.email=cds@localhost", "commit",
         "-qm", "cds")
-    in_image("/opt/java/bin/java", "-XX:ArchiveClassesAtExit=/opt/git-sync/git-sync.jsa",
-             "-Xlog:cds=off", "-Xlog:cds+dynamic=off", *JVM_OPTS, "-jar",
-             "/opt/git-sync/git-sync.jar", "--repo=file:///tmp/cds/repo",
-             "--root=/tmp/cds/root", "--one-time", "--http-bind=127.0.0.1:0",
-             "--http-metrics", "--touch-file=touched", capture=True)
-    shutil.rmtree(tmp)
-    if not os.path.getsize(os.path.join(STAGE, "opt/git-sync/git-sync.jsa")):
-        sys.exit("build-image: CDS training wrote no archive")
+    return len(files)
+
+
+def check_and_train():
+    """Runs image/in-image.sh chrooted into the image, in private namespaces with /proc and
+    /dev mounted; the Dockerfile runs the same script as a RUN step instead."""
+    inside = os.path.join(STAGE, "tmp/build")
+    shutil.copytree(HELPERS, inside)
+    script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && '
+              'exec chroot "$0" /bin/sh /tmp/build/in-image.sh')
+    pre = ["unshare", "--fork", "--pid", "--mount"]
+    if os.geteuid() != 0:
+        pre.insert(1, "--map-root-user")
+    try:
+        r = subprocess.run(pre + ["sh", "-c", script, STAGE], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("build-image: the check inside the image failed:\n" + r.stdout + r.stderr)
+    finally:
+        shutil.rmtree(inside)
 
 
 def elf_files():
@@ -336,23 +317,6 @@ def elf_files():
                 if fh.read(4) == b"\x7fELF":
                     found.append("/" + os.path.relpath(p, STAGE))
     return sorted(found)
-
-
-def check_libraries():
-    """Fails the build when any ELF file needs a shared library the image lacks."""
-    files = elf_files()
-    script = 'for f; do echo "== $f"; /lib64/ld-linux-x86-64.so.2 --list "$f" 2>&1; done'
-    r = in_image("/bin/sh", "-c", script, "sh", *files, capture=True)
-    missing, current = [], None
-    for line in r.stdout.splitlines():
-        if line.startswith("== "):
-            current = line[3:]
-        elif "not found" in line:
-            missing.append("%s: %s" % (current, line.strip()))
-    if missing:
-        sys.exit("build-image: shared libraries missing from the image:\n  " +
-                 "\n  ".join(missing))
-    return len(files)
 
 
 # ---- image tarball -------------------------------------------------------------------------
@@ -495,12 +459,8 @@ def main():
     ap.add_argument("--allow-lock-drift", action="store_true",
                     help="use apt's version where a locked one is gone (listed in contents.txt)")
     ap.add_argument("--rootfs-only", action="store_true",
-                    help="stop after checking and training, without packing a tarball (Dockerfile)")
-    ap.add_argument("--no-namespaces", action="store_true",
-                    help="chroot without private mounts (inside a docker build)")
+                    help="stop before the in-image check (the Dockerfile runs it as a RUN step)")
     args = ap.parse_args()
-    global NAMESPACES
-    NAMESPACES = not args.no_namespaces
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
                 out("git", "-C", REPO, "log", "-1", "--format=%ct").strip())
     lock = {}
@@ -528,14 +488,14 @@ def main():
     log("linking the Java runtime (%s)" % ",".join(MODULES))
     jlink(args.jdk)
     app(args.jar, epoch)
-    log("checking shared libraries")
-    elf_count = check_libraries()
-    log("training the class-data-sharing archive with a sync inside the image")
-    train_cds()
+    elf_count = prepare_helpers()
     apply_modes()
     if args.rootfs_only:
-        log("done: " + STAGE)
+        log("done: %s and %s" % (STAGE, HELPERS))
         return
+    log("checking the shared libraries of %d ELF files and training the CDS archive inside"
+        " the image" % elf_count)
+    check_and_train()
     log("packing " + IMAGE)
     layer_tar = layer(epoch)
     diff_id = pack(layer_tar, epoch, args.tag)

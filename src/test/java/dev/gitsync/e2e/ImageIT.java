@@ -158,6 +158,29 @@ class ImageIT {
   }
 
   @Test
+  void buildCheck_failsWhenTheImageLacksASharedLibrary() throws Exception {
+    Path image = Path.of(IMAGE_TAR).resolveSibling("image");
+    Path copy = tmp.resolve("rootfs");
+    Repo.run(
+        Path.of("/"), List.of("cp", "-a", image.resolve("rootfs").toString(), copy.toString()));
+    Files.delete(copy.resolve("usr/lib/x86_64-linux-gnu/libpcre2-8.so.0"));
+    Process p =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); import build;"
+                    + " build.STAGE = sys.argv[2]; build.check_and_train()",
+                Path.of("image").toAbsolutePath().toString(),
+                copy.toString())
+            .redirectErrorStream(true)
+            .start();
+    String text = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(text).isNotZero();
+    assertThat(text)
+        .contains("the check inside the image failed", "/usr/bin/git", "libpcre2-8.so.0");
+  }
+
+  @Test
   void imageContract_matchesUpstream() throws Exception {
     String config =
         Repo.run(

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Runs inside the image's root filesystem at build time: chrooted by image/build.py, or as a RUN
+# step of the Dockerfile. 1. Fails when any ELF file (listed in elf-files.txt) needs a shared
+# library the image lacks, as the image's own loader resolves them. 2. Trains the class-data-
+# sharing archive with a real one-time sync, with the entrypoint's JVM settings.
+# Its helpers (this script, elf-files.txt, a repo) are at /tmp/build.
+set -eu
+build=/tmp/build
+missing=0
+while read -r f; do
+  case "$f" in
+    # The java launcher loads libjvm.so from lib/server before the JDK's other libraries.
+    /opt/java/*) path=/opt/java/lib/server ;;
+    *) path= ;;
+  esac
+  out=$(/lib64/ld-linux-x86-64.so.2 ${path:+--library-path "$path"} --list "$f" 2>&1) || true
+  # A missing direct dependency stops the loader ("cannot open shared object file"); a missing
+  # indirect one is listed as "not found".
+  case "$out" in
+    *"not found"* | *"cannot open shared object file"*)
+      echo "$f: $out" >&2
+      missing=1
+      ;;
+  esac
+done <"$build/elf-files.txt"
+if [ "$missing" != 0 ]; then
+  echo "shared libraries are missing from the image" >&2
+  exit 1
+fi
+/opt/java/bin/java -XX:ArchiveClassesAtExit=/opt/git-sync/git-sync.jsa \
+  -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx32m \
+  -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -XX:-UsePerfData \
+  -jar /opt/git-sync/git-sync.jar --repo="file://$build/repo" --root="$build/root" --one-time \
+  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched 2>/dev/null
+test -s /opt/git-sync/git-sync.jsa
