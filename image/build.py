@@ -449,10 +449,19 @@ def contents(chosen, drift, layer_tar, elf_count, tag, diff_id):
     return len(layer_tar), gz
 
 
+def default_jdk():
+    home = os.environ.get("JAVA_HOME", "")
+    if home and os.path.isdir(os.path.join(home, "jmods")):
+        return home
+    return "/usr/lib/jvm/java-17-openjdk-amd64"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jar", default=os.path.join(TARGET, "git-sync.jar"))
-    ap.add_argument("--jdk", default=os.environ.get("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64"))
+    ap.add_argument("--jdk", default=default_jdk(),
+                    help="the JDK whose jlink and jmods make the runtime (default: $JAVA_HOME"
+                         " if it has jmods, else Debian's OpenJDK 17)")
     ap.add_argument("--tag", default="localhost/git-sync-java:dev")
     ap.add_argument("--refresh-lock", action="store_true",
                     help="pin the versions apt offers now in image/packages.lock")
