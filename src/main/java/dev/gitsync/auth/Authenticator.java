@@ -119,7 +119,8 @@ public final class Authenticator {
     }
     String file = c.passwordFile().orElseThrow();
     try {
-      String p = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+      // Only the line ending goes: spaces can be part of a password.
+      String p = Files.readString(Path.of(file), StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
       redactor.register(p);
       return p;
     } catch (IOException e) {
@@ -157,7 +158,7 @@ public final class Authenticator {
       if (eq < 0) {
         continue;
       }
-      String value = line.substring(eq + 1).strip();
+      String value = line.substring(eq + 1).replaceAll("\r$", "");
       switch (line.substring(0, eq)) {
         case "username":
           username = value;
