@@ -187,6 +187,33 @@ class AuthIT {
   }
 
   @Test
+  void unchangedCredentials_areNotHandedToGitOnEveryPoll() throws Exception {
+    String pw = "steady-password-3Nc";
+    Path pwFile = secretFile("password", pw);
+    try (GitHttpServer server = new GitHttpServer(tmp).require("robot", pw)) {
+      GitSync g =
+          GitSync.start(
+              tmp,
+              "--repo=" + server.url("remote"),
+              "--root=" + root(),
+              "--username=robot",
+              "--password-file=" + pwFile,
+              "--period=100ms",
+              "-v",
+              "5");
+      try {
+        await()
+            .atMost(30, SECONDS)
+            .until(() -> g.err().split("\"cmd\":\"git fetch ", -1).length > 10);
+      } finally {
+        g.kill();
+      }
+      // Ten polls, one git process each; the credential went to git once.
+      assertThat(g.err().split("\"cmd\":\"git credential approve\"", -1)).hasSize(2);
+    }
+  }
+
+  @Test
   void wrongPassword_failsWithAClearError_andRightOneWorks() throws Exception {
     String right = "right-password-4Hn";
     String wrong = "wrong-password-8Kd";
