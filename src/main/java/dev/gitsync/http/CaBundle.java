@@ -36,7 +36,7 @@ final class CaBundle {
 
   /** An SSL context trusting exactly the certificates in {@code bundle}. */
   static SSLContext context(Path bundle) throws IOException {
-    try (InputStream in = Files.newInputStream(bundle)) {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(bundle))) {
       Collection<? extends Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
