@@ -495,7 +495,8 @@ public final class Main {
                     config.auth(),
                     config.repo(),
                     git,
-                    root.path(),
+                    // Not --root: it may be gone (the pass re-creates it after this step).
+                    Path.of("/"),
                     noRedirects,
                     log.redactor(),
                     log,
