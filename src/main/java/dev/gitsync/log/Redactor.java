@@ -40,6 +40,18 @@ public final class Redactor {
     if (text.indexOf('@') < 0) {
       return text;
     }
-    return URL_USERINFO.matcher(text).replaceAll("$1" + MASK + "@");
+    // An ssh user name (ssh://git@host) is not a secret; in other schemes a user name alone can be
+    // a token (https://TOKEN@github.com).
+    return URL_USERINFO
+        .matcher(text)
+        .replaceAll(
+            m -> {
+              String info = m.group().substring(m.group(1).length(), m.group().length() - 1);
+              boolean sshUser =
+                  m.group(1).toLowerCase(java.util.Locale.ROOT).matches("(git\\+)?ssh://")
+                      && info.indexOf(':') < 0;
+              return java.util.regex.Matcher.quoteReplacement(
+                  sshUser ? m.group() : m.group(1) + MASK + "@");
+            });
   }
 }

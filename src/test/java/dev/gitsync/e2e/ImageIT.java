@@ -273,6 +273,79 @@ class ImageIT {
   }
 
   @Test
+  void runsWithAReadOnlyRootFilesystem_asKubernetesManifestsDo() throws Exception {
+    // readOnlyRootFilesystem with /tmp and /git as volumes; HTTP auth uses the credential cache,
+    // whose socket lives under /tmp.
+    Files.writeString(tmp.resolve("pw"), "read-only-pass\n");
+    GitHttpServer server = new GitHttpServer(tmp).require("robot", "read-only-pass");
+    closeables.add(server);
+    GitSync.Result r =
+        run(
+            podman(
+                "--read-only",
+                "--tmpfs",
+                "/tmp",
+                "-v",
+                out + ":/git",
+                "-v",
+                tmp.resolve("pw") + ":/etc/git-secret/password:ro",
+                image,
+                "--repo=" + server.url("remote"),
+                "--username=robot",
+                "--password-file=/etc/git-secret/password",
+                "--one-time"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(first);
+  }
+
+  @Test
+  void addUser_givesAnArbitraryUidAPasswdEntry_andSshWorksAsThatUid() throws Exception {
+    Sshd sshd = Sshd.start(tmp.resolve("sshd"));
+    closeables.add(sshd);
+    Path secret = tmp.resolve("git-secret");
+    Files.createDirectories(secret);
+    Files.copy(sshd.clientKey, secret.resolve("ssh"));
+    Files.copy(sshd.knownHosts, secret.resolve("known_hosts"));
+    Repo.run(Path.of("/"), List.of("chown", "-R", "4242:65533", secret.toString()));
+    Files.setPosixFilePermissions(
+        secret.resolve("ssh"), PosixFilePermissions.fromString("r--------"));
+    // Like upstream's /git: group-writable for the image's group, which any UID runs with here.
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Path hooks = tmp.resolve("hooks");
+    Files.createDirectories(hooks);
+    Disk.script(
+        hooks.resolve("passwd.sh"),
+        "while read -r l; do echo \"$l\"; done </etc/passwd >/git/passwd.out");
+    Files.setPosixFilePermissions(
+        hooks.resolve("passwd.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    GitSync.Result r =
+        run(
+            podman(
+                "--user",
+                "4242:65533",
+                // As in Kubernetes: no passwd entry is made for the UID by the runtime.
+                "--passwd=false",
+                "-v",
+                out + ":/git",
+                "-v",
+                secret + ":/etc/git-secret:ro",
+                "-v",
+                hooks + ":/hooks:ro",
+                image,
+                "--repo=" + sshd.url(repo.dir),
+                "--one-time",
+                "--add-user",
+                "--exechook-command=/hooks/passwd.sh"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(first);
+    assertThat(out.resolve("passwd.out"))
+        .content()
+        .contains(
+            "git-sync:x:65533:65533::/tmp:/sbin/nologin",
+            "git-sync:x:4242:65533::/tmp:/sbin/nologin");
+  }
+
+  @Test
   void syncsOverSsh_checkingKnownHosts_withTheDefaultSecretPaths() throws Exception {
     Sshd sshd = Sshd.start(tmp.resolve("sshd"));
     closeables.add(sshd);

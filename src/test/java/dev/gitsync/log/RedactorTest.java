@@ -9,8 +9,8 @@ class RedactorTest {
   void redactUrls_userinfoRemoved_restKept() {
     assertThat(Redactor.redactUrls("fetch https://tok@github.com/o/r.git failed"))
         .isEqualTo("fetch https://REDACTED@github.com/o/r.git failed");
-    assertThat(Redactor.redactUrls("http://u:p@h:80/x and ssh://git@h/y"))
-        .isEqualTo("http://REDACTED@h:80/x and ssh://REDACTED@h/y");
+    assertThat(Redactor.redactUrls("http://u:p@h:80/x and ssh://git@h/y and ssh://u:pw@h/z"))
+        .isEqualTo("http://REDACTED@h:80/x and ssh://git@h/y and ssh://REDACTED@h/z");
     assertThat(Redactor.redactUrls("git@github.com:o/r.git")).isEqualTo("git@github.com:o/r.git");
   }
 
