@@ -15,7 +15,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-image=$(podman load -q -i "$here/target/git-sync-image.tar" | sed 's/.*: //')
+image=$(podman load -q -i "$here/target/git-sync-image.tar" 2>/dev/null | grep "Loaded image" | tail -1 | sed "s/.*: //")
 git init -q -b main "$tmp/repo"
 git -C "$tmp/repo" -c user.name=b -c user.email=b@localhost commit -q --allow-empty -m bench
 mkdir "$tmp/out" && chown 65533:65533 "$tmp/out"

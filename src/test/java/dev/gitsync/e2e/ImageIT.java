@@ -47,7 +47,14 @@ class ImageIT {
   static void loadImage() throws Exception {
     assumeThat(IMAGE_TAR).as("gitsync.image (set by the image profile)").isNotEmpty();
     String loaded = Repo.run(Path.of("/"), List.of("podman", "load", "-q", "-i", IMAGE_TAR));
-    image = loaded.substring(loaded.lastIndexOf(' ') + 1).trim();
+    // "Loaded image: NAME" (or "Loaded image(s): NAME"), possibly among warnings.
+    image =
+        loaded
+            .lines()
+            .filter(l -> l.startsWith("Loaded image"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .reduce((a, b) -> b)
+            .orElseThrow(() -> new AssertionError("podman load said: " + loaded));
     nofile = Repo.run(Path.of("/"), List.of("sh", "-c", "ulimit -Hn"));
   }
 
