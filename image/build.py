@@ -322,7 +322,7 @@ def elf_files():
 # ---- image tarball -------------------------------------------------------------------------
 
 def owner(rel):
-    return UID if rel in ("git",) else 0
+    return UID if rel == "git" else 0
 
 
 def mode_of(rel, st):

@@ -29,8 +29,10 @@ import java.util.Map;
  *
  * <p>Design: upstream runs {@code git credential approve} for every credential on every poll. Here
  * a credential is handed to git again only when its value changed, after a failed pass (git drops a
- * credential the server rejected), or when the last hand-over is older than {@link #RESTORE}, well
- * inside the credential cache's hour, so an idle poll still costs one git process.
+ * credential the server rejected), or when the last hand-over is older than ten minutes, so an idle
+ * poll still costs one git process. The cache keeps an entry for {@link #cacheTimeout}: long enough
+ * to outlast a pass that starts just before a re-store is due, short enough that the cache daemon
+ * of a killed git-sync forgets its passwords within minutes rather than upstream's hour.
  */
 public final class Authenticator {
   private static final Duration ASKPASS_TIMEOUT = Duration.ofSeconds(1);

@@ -1,6 +1,6 @@
 package dev.gitsync.auth;
 
-import dev.gitsync.json.JsonStrings;
+import dev.gitsync.log.Json;
 
 /** The start of a server's error body, quoted, for an error message (redacted by the caller). */
 final class Snippet {
@@ -10,8 +10,8 @@ final class Snippet {
 
   static String of(String body) {
     String b = body.strip();
-    StringBuilder sb = new StringBuilder("\"");
-    JsonStrings.escape(sb, b.length() > MAX ? b.substring(0, MAX) + "..." : b);
-    return sb.append('"').toString();
+    StringBuilder sb = new StringBuilder();
+    Json.string(sb, b.length() > MAX ? b.substring(0, MAX) + "..." : b);
+    return sb.toString();
   }
 }

@@ -15,6 +15,7 @@ import dev.gitsync.config.SyncSignal;
 import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.notify.Notifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,17 +174,11 @@ public final class ConfigFactory {
     }
 
     NotifySettings notify = notify(p, cwd, errs);
-    if (!p.string("sparse-checkout-file").isEmpty()
-        && !java.nio.file.Files.isReadable(
-            AbsPath.of(p.string("sparse-checkout-file"), cwd).path())) {
+    Optional<AbsPath> sparse =
+        nonEmpty(p.string("sparse-checkout-file")).map(f -> AbsPath.of(f, cwd));
+    if (sparse.isPresent() && !Files.isReadable(sparse.get().path())) {
       errs.add(
           "invalid flag: --sparse-checkout-file: can't read " + p.string("sparse-checkout-file"));
-    }
-    if (p.bool("cookie-file")
-        && !java.nio.file.Files.isReadable(AbsPath.of(p.string("cookie-file-path"), cwd).path())) {
-      errs.add(
-          "invalid flag: --cookie-file: can't access git cookiefile "
-              + p.string("cookie-file-path"));
     }
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
@@ -224,7 +219,7 @@ public final class ConfigFactory {
                 p.bool("ssh-known-hosts"),
                 p.string("ssh-known-hosts-file")),
             auth,
-            nonEmpty(p.string("sparse-checkout-file")).map(f -> AbsPath.of(f, cwd).toString()),
+            sparse.map(AbsPath::toString),
             hook(exechook(p), p.duration("exechook-timeout"), p.duration("exechook-backoff")),
             hook(
                 p.string("pre-publish-exechook-command"),
@@ -337,15 +332,8 @@ public final class ConfigFactory {
       }
       return Optional.empty();
     }
-    try {
-      java.net.URI u = new java.net.URI(url);
-      if (u.getScheme() == null
-          || !List.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))
-          || u.getHost() == null) {
-        errs.add("invalid flag: --webhook-url must be an http or https URL");
-      }
-    } catch (java.net.URISyntaxException e) {
-      errs.add("invalid flag: --webhook-url is not a valid URL");
+    if (!isHttpUrl(url)) {
+      errs.add("invalid flag: --webhook-url must be an http or https URL");
     }
     int status = p.integer("webhook-success-status");
     return Optional.of(
@@ -481,10 +469,16 @@ public final class ConfigFactory {
                   issuer,
                   p.integer("github-app-installation-id")));
     }
-    Optional<String> cookie =
-        p.bool("cookie-file")
-            ? Optional.of(AbsPath.of(p.string("cookie-file-path"), cwd).toString())
-            : Optional.empty();
+    Optional<String> cookie = Optional.empty();
+    if (p.bool("cookie-file")) {
+      AbsPath jar = AbsPath.of(p.string("cookie-file-path"), cwd);
+      if (!Files.isReadable(jar.path())) {
+        errs.add(
+            "invalid flag: --cookie-file: can't access git cookiefile "
+                + p.string("cookie-file-path"));
+      }
+      cookie = Optional.of(jar.toString());
+    }
     return new AuthSettings(creds, askpass, app, cookie);
   }
 

@@ -34,8 +34,23 @@ final class CaBundle {
     return Files.isReadable(SYSTEM) ? Optional.of(SYSTEM) : Optional.empty();
   }
 
-  /** An SSL context trusting exactly the certificates in {@code bundle}. */
-  static SSLContext context(Path bundle) throws IOException {
+  private static final Map<Path, SSLContext> CONTEXTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * An SSL context trusting exactly the certificates in {@code bundle}; read once per process and
+   * shared by every transport.
+   */
+  static synchronized SSLContext context(Path bundle) throws IOException {
+    SSLContext known = CONTEXTS.get(bundle);
+    if (known == null) {
+      known = read(bundle);
+      CONTEXTS.put(bundle, known);
+    }
+    return known;
+  }
+
+  private static SSLContext read(Path bundle) throws IOException {
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(bundle))) {
       Collection<? extends Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);

@@ -49,11 +49,12 @@ public final class SystemProcessRunner implements ProcessRunner, AutoCloseable {
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).directory(command.cwd().toFile());
     pb.environment().putAll(command.env());
-    if (command.stdin().isEmpty()) {
+    boolean feed = !command.stdin().isEmpty();
+    if (!feed) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
     Process p = pb.start();
-    if (!command.stdin().isEmpty()) {
+    if (feed) {
       // Small enough for the pipe buffer: credentials are a few lines.
       try (java.io.OutputStream in = p.getOutputStream()) {
         in.write(command.stdin().getBytes(StandardCharsets.UTF_8));

@@ -309,13 +309,7 @@ class ImageIT {
   void addUser_givesAnArbitraryUidAPasswdEntry_andSshWorksAsThatUid() throws Exception {
     Sshd sshd = Sshd.start(tmp.resolve("sshd"));
     closeables.add(sshd);
-    Path secret = tmp.resolve("git-secret");
-    Files.createDirectories(secret);
-    Files.copy(sshd.clientKey, secret.resolve("ssh"));
-    Files.copy(sshd.knownHosts, secret.resolve("known_hosts"));
-    Repo.run(Path.of("/"), List.of("chown", "-R", "4242:65533", secret.toString()));
-    Files.setPosixFilePermissions(
-        secret.resolve("ssh"), PosixFilePermissions.fromString("r--------"));
+    Path secret = sshSecret(sshd, "4242:65533");
     // Like upstream's /git: group-writable for the image's group, which any UID runs with here.
     Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxr-x"));
     Path hooks = tmp.resolve("hooks");
@@ -356,13 +350,7 @@ class ImageIT {
   void syncsOverSsh_checkingKnownHosts_withTheDefaultSecretPaths() throws Exception {
     Sshd sshd = Sshd.start(tmp.resolve("sshd"));
     closeables.add(sshd);
-    Path secret = tmp.resolve("git-secret");
-    Files.createDirectories(secret);
-    Files.copy(sshd.clientKey, secret.resolve("ssh"));
-    Files.copy(sshd.knownHosts, secret.resolve("known_hosts"));
-    chown(secret);
-    Files.setPosixFilePermissions(
-        secret.resolve("ssh"), PosixFilePermissions.fromString("r--------"));
+    Path secret = sshSecret(sshd, "65533:65533");
     GitSync.Result r =
         run(
             podman(
@@ -503,6 +491,21 @@ class ImageIT {
     Files.setPosixFilePermissions(
         dir.resolve("ca.pem"), PosixFilePermissions.fromString("rw-r--r--"));
     return ctx;
+  }
+
+  /**
+   * A directory laid out like upstream's /etc/git-secret (the client key as {@code ssh}, and {@code
+   * known_hosts}), owned by the container's user so that ssh accepts the key's mode 0400.
+   */
+  private Path sshSecret(Sshd sshd, String owner) throws Exception {
+    Path secret = tmp.resolve("git-secret");
+    Files.createDirectories(secret);
+    Files.copy(sshd.clientKey, secret.resolve("ssh"));
+    Files.copy(sshd.knownHosts, secret.resolve("known_hosts"));
+    Repo.run(Path.of("/"), List.of("chown", "-R", owner, secret.toString()));
+    Files.setPosixFilePermissions(
+        secret.resolve("ssh"), PosixFilePermissions.fromString("r--------"));
+    return secret;
   }
 
   private static int freePort() throws IOException {
