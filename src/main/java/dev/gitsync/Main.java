@@ -14,6 +14,7 @@ import dev.gitsync.fs.LockFiles;
 import dev.gitsync.git.Git;
 import dev.gitsync.git.GitConfigFile;
 import dev.gitsync.git.GitException;
+import dev.gitsync.git.SshCommand;
 import dev.gitsync.hooks.ExecHook;
 import dev.gitsync.hooks.HookContext;
 import dev.gitsync.hooks.HookException;
@@ -111,7 +112,7 @@ public final class Main {
       return 0;
     }
     Path cwd = Path.of("").toAbsolutePath();
-    ConfigFactory.Result r = ConfigFactory.build(p, cwd);
+    ConfigFactory.Result r = ConfigFactory.build(p, cwd, env);
     if (r.config().isEmpty()) {
       r.errors().forEach(e -> err.println("ERROR: " + Redactor.redactUrls(e)));
       err.println("Run 'git-sync --help' for usage.");
@@ -144,7 +145,8 @@ public final class Main {
         config.notifications().repeatInterval(),
         config.notifications().maxAge(),
         pod,
-        env.getOrDefault("POD_NAMESPACE", ""));
+        env.getOrDefault("POD_NAMESPACE", ""),
+        config.groupWrite());
   }
 
   /**
@@ -290,7 +292,14 @@ public final class Main {
       Map<String, String> gitEnv = new HashMap<>();
       gitEnv.put("GIT_CONFIG_GLOBAL", gitConfig.toString());
       gitEnv.put("GIT_CONFIG_NOSYSTEM", "true");
-      gitEnv.put("GIT_SSH_COMMAND", sshCommand(config));
+      gitEnv.put(
+          "GIT_SSH_COMMAND",
+          SshCommand.compose(
+              env.getOrDefault("GIT_SSH_COMMAND", ""),
+              config.verbosity(),
+              config.ssh().keyFiles(),
+              config.ssh().knownHosts(),
+              config.ssh().knownHostsFile()));
       // One CA bundle for everything: git reads GIT_SSL_CAINFO, not SSL_CERT_FILE.
       if (!env.getOrDefault("SSL_CERT_FILE", "").isEmpty() && !env.containsKey("GIT_SSL_CAINFO")) {
         gitEnv.put("GIT_SSL_CAINFO", env.get("SSL_CERT_FILE"));
@@ -618,28 +627,6 @@ public final class Main {
     // As released v4.7.1: volumes are often owned by another UID (upstream #696).
     f.apply(new GitConfigEntry("safe.directory", "*", false));
     return f;
-  }
-
-  /** GIT_SSH_COMMAND as upstream composes it: the user's value or ssh, keys, host checking. */
-  private String sshCommand(Config config) {
-    StringBuilder sb = new StringBuilder(env.getOrDefault("GIT_SSH_COMMAND", "ssh"));
-    if (config.verbosity() >= 9) {
-      sb.append(" -vvv");
-    } else if (config.verbosity() >= 7) {
-      sb.append(" -vv");
-    } else if (config.verbosity() >= 5) {
-      sb.append(" -v");
-    }
-    for (String key : config.ssh().keyFiles()) {
-      sb.append(" -i ").append(key);
-    }
-    if (config.ssh().knownHosts()) {
-      sb.append(" -o StrictHostKeyChecking=yes -o UserKnownHostsFile=")
-          .append(config.ssh().knownHostsFile());
-    } else {
-      sb.append(" -o StrictHostKeyChecking=no");
-    }
-    return sb.toString();
   }
 
   private static int ids(String which) {

@@ -85,6 +85,10 @@ public final class Authenticator {
     this.app = settings.githubApp().map(a -> new GitHubApp(a, http, clock)).orElse(null);
     for (Credential c : settings.credentials()) {
       c.password().ifPresent(p -> redactor.register(p.reveal()));
+      if (c.password().isPresent() && c.password().get().reveal().isEmpty()) {
+        // A token-only URL (https://TOKEN@host): the user name is the secret.
+        redactor.register(c.username());
+      }
     }
     settings.askpassUrl().ifPresent(u -> redactor.register(u.reveal()));
     settings.githubApp().flatMap(a -> a.privateKey()).ifPresent(k -> redactor.register(k.reveal()));
@@ -149,9 +153,14 @@ public final class Authenticator {
     }
     if (r.status() != 200) {
       metrics.askpass(false);
+      // Upstream adds the body; an askpass service's error page may echo a token, so only its
+      // size is told.
       throw new IOException(
-          redactor.redact(
-              "auth URL returned status " + r.status() + ", body: " + Snippet.of(r.body())));
+          "auth URL returned status "
+              + r.status()
+              + " (body of "
+              + r.body().length()
+              + " characters not shown: it may hold credentials)");
     }
     String username = "";
     String password = "";

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -45,6 +46,14 @@ public final class ConfigFactory {
 
   /** Validates the options and builds the config; {@code cwd} resolves a relative root. */
   public static Result build(ParsedOptions p, Path cwd) {
+    return build(p, cwd, Map.of());
+  }
+
+  /**
+   * Validates the options and builds the config; {@code cwd} resolves a relative root and {@code
+   * env} supplies {@code $HOME}, which is never accepted as the root.
+   */
+  public static Result build(ParsedOptions p, Path cwd, Map<String, String> env) {
     List<String> errs = new ArrayList<>();
 
     String rootFlag = p.string("root");
@@ -70,6 +79,13 @@ public final class ConfigFactory {
     }
     if (ref.isEmpty()) {
       errs.add("required flag: --ref must be specified");
+    }
+    // git would read a leading dash as an option (--upload-pack=… runs a command).
+    if (ref.startsWith("-")) {
+      errs.add("invalid flag: --ref must not start with '-' (git would read it as an option)");
+    }
+    if (repo.startsWith("-")) {
+      errs.add("invalid flag: --repo must not start with '-' (git would read it as an option)");
     }
 
     int depth = p.integer("depth");
@@ -173,6 +189,15 @@ public final class ConfigFactory {
       }
     }
 
+    if (!rootFlag.isEmpty()) {
+      AbsPath root = AbsPath.of(rootFlag, cwd);
+      RootCheck.check(root, env.getOrDefault("HOME", "")).ifPresent(errs::add);
+      RootCheck.checkLink(root, link).ifPresent(errs::add);
+    }
+    validateHookCommand(exechook(p), "exechook-command", errs);
+    validateHookCommand(
+        p.string("pre-publish-exechook-command"), "pre-publish-exechook-command", errs);
+
     NotifySettings notify = notify(p, cwd, errs);
     Optional<AbsPath> sparse =
         nonEmpty(p.string("sparse-checkout-file")).map(f -> AbsPath.of(f, cwd));
@@ -258,6 +283,41 @@ public final class ConfigFactory {
     }
   }
 
+  /**
+   * A hook command given as an absolute path or a bare name (looked up in {@code $PATH}) must exist
+   * and be executable at startup; a relative path is resolved in the worktree, which does not exist
+   * yet, so it is checked when it runs.
+   */
+  private static void validateHookCommand(String command, String flag, List<String> errs) {
+    if (command.isEmpty()) {
+      return;
+    }
+    Path p = Path.of(command);
+    boolean found;
+    if (p.isAbsolute()) {
+      found = Files.isRegularFile(p) && Files.isExecutable(p);
+    } else if (command.indexOf('/') < 0) {
+      found = false;
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        Path c = Path.of(dir.isEmpty() ? "." : dir).resolve(command);
+        if (Files.isRegularFile(c) && Files.isExecutable(c)) {
+          found = true;
+          break;
+        }
+      }
+    } else {
+      return;
+    }
+    if (!found) {
+      errs.add(
+          "invalid flag: --"
+              + flag
+              + ": "
+              + command
+              + " is not an executable file (it is run directly, without a shell or arguments)");
+    }
+  }
+
   private static NotifySettings notify(ParsedOptions p, Path cwd, List<String> errs) {
     List<Secret> urls = new ArrayList<>();
     p.list("notify").forEach(u -> urls.add(Secret.of(u)));
@@ -293,6 +353,19 @@ public final class ConfigFactory {
         : Optional.of(new HookSettings(command, timeout, backoff));
   }
 
+  /** An HTTP token (RFC 9110 §5.6.2): what a method or a header name may be. */
+  private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+
+  private static boolean hasControlCharacter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final List<String> RESTRICTED_HEADERS =
       List.of("host", "connection", "content-length", "expect", "upgrade");
 
@@ -306,12 +379,17 @@ public final class ConfigFactory {
         }
         int colon = line.indexOf(':');
         String name = colon < 0 ? "" : line.substring(0, colon).trim();
-        if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+        if (!name.matches(TOKEN)) {
           errs.add(
               "invalid flag: --webhook-header must look like 'Name: value' (got a header"
                   + " without a valid name)");
         } else if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
           errs.add("invalid flag: --webhook-header cannot set " + name);
+        } else if (hasControlCharacter(line.substring(colon + 1).trim())) {
+          errs.add(
+              "invalid flag: --webhook-header "
+                  + name
+                  + ": a header value must not contain control characters such as CR");
         } else {
           headers.add(
               new WebhookSettings.Header(name, Secret.of(line.substring(colon + 1).trim())));
@@ -334,6 +412,12 @@ public final class ConfigFactory {
     }
     if (!isHttpUrl(url)) {
       errs.add("invalid flag: --webhook-url must be an http or https URL");
+    }
+    if (!p.string("webhook-method").matches(TOKEN)) {
+      errs.add(
+          "invalid flag: --webhook-method must be an HTTP method such as POST (got \""
+              + p.string("webhook-method")
+              + "\")");
     }
     int status = p.integer("webhook-success-status");
     return Optional.of(

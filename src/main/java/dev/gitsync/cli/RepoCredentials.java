@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An http(s) {@code --repo} URL split into the URL without its {@code user:password@} part and a
- * credential for it, so the password goes to git's credential store rather than into {@code
- * .git/config}, process arguments and logs (upstream main.go:720-737).
+ * An http(s) {@code --repo} URL split into the URL without its {@code user:password@} (or
+ * token-only {@code TOKEN@}) part and a credential for it, so the password goes to git's credential
+ * store rather than into {@code .git/config}, process arguments and logs (upstream
+ * main.go:720-737).
  *
  * @param url the URL without credentials
  * @param credential the credential that was in it, if any
@@ -28,20 +29,17 @@ record RepoCredentials(String url, Optional<Credential> credential) {
     if (!(scheme.equals("http") || scheme.equals("https")) || info == null) {
       return new RepoCredentials(repo, Optional.empty());
     }
+    // https://TOKEN@host/repo is common (GitHub, GitLab): the user name alone is the secret, and
+    // git sends it with an empty password.
     int colon = info.indexOf(':');
-    if (colon < 0) {
-      return new RepoCredentials(repo, Optional.empty());
-    }
+    String user = colon < 0 ? info : info.substring(0, colon);
+    String password = colon < 0 ? "" : info.substring(colon + 1);
     String raw = u.getRawUserInfo() + "@";
     int at = repo.indexOf(raw);
     String stripped = repo.substring(0, at) + repo.substring(at + raw.length());
     return new RepoCredentials(
         stripped,
         Optional.of(
-            new Credential(
-                stripped,
-                info.substring(0, colon),
-                Optional.of(Secret.of(info.substring(colon + 1))),
-                Optional.empty())));
+            new Credential(stripped, user, Optional.of(Secret.of(password)), Optional.empty())));
   }
 }

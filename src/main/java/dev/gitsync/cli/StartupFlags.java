@@ -1,5 +1,6 @@
 package dev.gitsync.cli;
 
+import dev.gitsync.config.GitConfigEntry;
 import dev.gitsync.log.Redactor;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,26 @@ import java.util.List;
  */
 final class StartupFlags {
   private StartupFlags() {}
+
+  /**
+   * {@code --git-config} values often carry credentials ({@code http.extraHeader: Authorization:
+   * Bearer …}), so only the keys are shown.
+   */
+  private static String gitConfigKeys(OptionDef o, ParsedOptions p) {
+    List<String> specs =
+        o.type() == OptionType.STRING_LIST ? p.list(o.name()) : List.of(p.string(o.name()));
+    List<String> keys = new ArrayList<>();
+    for (String spec : specs) {
+      try {
+        for (GitConfigEntry e : GitConfigEntry.parse(spec, false)) {
+          keys.add(e.key() + ":<redacted>");
+        }
+      } catch (IllegalArgumentException e) {
+        keys.add("<redacted>");
+      }
+    }
+    return String.join(",", keys);
+  }
 
   static List<String> describe(ParsedOptions p, boolean all) {
     List<String> out = new ArrayList<>();
@@ -42,6 +63,8 @@ final class StartupFlags {
       }
       if (o.secret() && !value.isEmpty()) {
         value = "<redacted>";
+      } else if (o.name().startsWith("git-config") && !value.isEmpty()) {
+        value = gitConfigKeys(o, p);
       }
       out.add((o.hasFlag() ? o.flag() : "$" + o.primaryEnv()) + "=" + Redactor.redactUrls(value));
     }

@@ -26,6 +26,8 @@ public final class GoDuration {
           "m", 60_000_000_000L,
           "h", 3_600_000_000_000L);
 
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+
   private GoDuration() {}
 
   /**
@@ -58,6 +60,11 @@ public final class GoDuration {
               new BigDecimal(m.group(1))
                   .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(m.group(2)))));
       at = m.end();
+    }
+    if (nanos.compareTo(MAX_NANOS) > 0) {
+      // Go's ParseDuration refuses what does not fit in an int64 of nanoseconds too.
+      throw new IllegalArgumentException(
+          "time: invalid duration \"" + text + "\" (out of range: at most 2562047h)");
     }
     long n = nanos.longValue();
     return Duration.ofNanos(negative ? -n : n);

@@ -2,27 +2,112 @@ package dev.gitsync.fs;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /** File-system helpers shared by the sync pass: recursive removal, emptying, touching. */
 public final class FileOps {
   private FileOps() {}
 
-  /** Removes a file, a symlink (not its target) or a whole directory tree; absent is fine. */
+  /**
+   * Removes a file, a symlink (not its target) or a whole directory tree; absent is fine.
+   *
+   * <p>Nothing below {@code p}'s parent is followed: the tree is walked with {@link
+   * SecureDirectoryStream} (openat and unlinkat relative to an open directory, each directory
+   * opened with {@code O_NOFOLLOW}), so a directory swapped for a symlink while the walk runs loses
+   * only the link, never the files it points at. The parent itself must be trusted (the callers
+   * pass paths under the resolved root, checked not to be links).
+   */
   public static void removeAll(Path p) throws IOException {
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent == null) {
+      throw new IOException("refusing to remove the file-system root");
+    }
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
+      if (ds instanceof SecureDirectoryStream) {
+        removeEntry((SecureDirectoryStream<Path>) ds, p.getFileName());
+        return;
+      }
+    }
+    removeByWalking(p);
+  }
+
+  private static void removeEntry(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a =
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
+    } catch (NoSuchFileException gone) {
+      return;
+    }
+    if (!a.isDirectory()) {
+      deleteFile(dir, name);
+      return;
+    }
+    List<Path> children = new ArrayList<>();
+    try (SecureDirectoryStream<Path> child =
+        dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+      for (Path e : child) {
+        children.add(e.getFileName());
+      }
+      for (Path c : children) {
+        removeEntry(child, c);
+      }
+    } catch (NoSuchFileException gone) {
+      return;
+    } catch (FileSystemException swapped) {
+      // Replaced by a symlink (ELOOP) or a file between the check and the open: remove that.
+      if (!isDirectoryNoFollow(dir, name)) {
+        deleteFile(dir, name);
+        return;
+      }
+      throw swapped;
+    }
+    try {
+      dir.deleteDirectory(name);
+    } catch (NoSuchFileException gone) {
+      // Removed meanwhile.
+    }
+  }
+
+  private static boolean isDirectoryNoFollow(SecureDirectoryStream<Path> dir, Path name)
+      throws IOException {
+    return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .readAttributes()
+        .isDirectory();
+  }
+
+  private static void deleteFile(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    try {
+      dir.deleteFile(name);
+    } catch (NoSuchFileException gone) {
+      // Removed meanwhile.
+    }
+  }
+
+  /** For file systems without {@link SecureDirectoryStream}: a walk that never follows links. */
+  private static void removeByWalking(Path p) throws IOException {
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(p);
       return;
@@ -57,6 +142,52 @@ public final class FileOps {
   }
 
   /**
+   * Makes sure {@code dir} is a real directory: a symlink (or a file) in its place is removed, not
+   * followed, and a directory is created. Returns true when something had to be removed.
+   */
+  public static boolean ensureRealDirectory(Path dir, boolean groupWrite) throws IOException {
+    boolean removed = false;
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(dir);
+      removed = true;
+    }
+    mkdirs(dir, groupWrite);
+    return removed;
+  }
+
+  /**
+   * {@link Files#createDirectories}, and with {@code groupWrite} each directory it had to create is
+   * made group-writable, as upstream's umask 0002 makes them ({@code --group-write}).
+   */
+  public static void mkdirs(Path dir, boolean groupWrite) throws IOException {
+    if (!groupWrite) {
+      Files.createDirectories(dir);
+      return;
+    }
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      missing.push(p);
+    }
+    Files.createDirectories(dir);
+    for (Path p : missing) {
+      addGroupWrite(p);
+    }
+  }
+
+  /** Adds group read and write to a file or directory's permissions (not following links). */
+  public static void addGroupWrite(Path p) throws IOException {
+    Set<PosixFilePermission> perms =
+        EnumSet.copyOf(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    if (perms.add(PosixFilePermission.GROUP_WRITE) | perms.add(PosixFilePermission.GROUP_READ)) {
+      Files.setPosixFilePermissions(p, perms);
+    }
+  }
+
+  /**
    * Removes everything inside {@code dir} but keeps {@code dir} (it may be a mount point) and the
    * entries in {@code keep}.
    */
@@ -68,10 +199,13 @@ public final class FileOps {
     }
   }
 
-  /** The entries of a directory, or an empty list when it does not exist. */
+  /**
+   * The entries of a directory, or an empty list when it does not exist or is a symlink (whose
+   * target's entries are not ours to list).
+   */
   public static List<Path> list(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return out;
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -97,11 +231,17 @@ public final class FileOps {
     return isEmptyExcept(dir, List.of());
   }
 
-  /** Creates the file (and its parents) if missing, then sets its mtime to {@code now}. */
-  public static void touch(Path file, Instant now) throws IOException {
-    Files.createDirectories(file.getParent());
+  /**
+   * Creates the file (and its parents) if missing, group-writable with {@code groupWrite}, then
+   * sets its mtime to {@code now}.
+   */
+  public static void touch(Path file, Instant now, boolean groupWrite) throws IOException {
+    mkdirs(file.getParent(), groupWrite);
     if (!Files.exists(file)) {
       Files.createFile(file);
+      if (groupWrite) {
+        addGroupWrite(file);
+      }
     }
     Files.setLastModifiedTime(file, FileTime.from(now));
   }

@@ -22,10 +22,13 @@ public final class Publisher {
 
   private Publisher() {}
 
-  /** Points {@code link} at {@code target}, creating the link's directory if needed. */
-  public static void publish(AbsPath link, AbsPath target) throws IOException {
+  /**
+   * Points {@code link} at {@code target}, creating the link's directory if needed (group-writable
+   * with {@code groupWrite}).
+   */
+  public static void publish(AbsPath link, AbsPath target, boolean groupWrite) throws IOException {
     Path dir = link.parent().path();
-    Files.createDirectories(dir);
+    FileOps.mkdirs(dir, groupWrite);
     Path relative = dir.relativize(target.path());
     Path tmp = dir.resolve(TMP_NAME);
     Files.deleteIfExists(tmp);

@@ -82,25 +82,29 @@ public final class Git {
     return r.ok() ? r.stdout().trim() : "";
   }
 
-  /** Adds the origin remote, or points it at {@code url}. */
+  /**
+   * Adds the origin remote, or points it at {@code url}. The URL is a user value: it follows {@code
+   * --end-of-options}, so a URL that starts with a dash can never be read as an option.
+   */
   public void setOrigin(Path root, String url, boolean exists)
       throws GitException, InterruptedException {
     if (exists) {
-      run(root, "remote", "set-url", "origin", url);
+      run(root, "remote", "set-url", "--end-of-options", "origin", url);
     } else {
-      run(root, "remote", "add", "origin", url);
+      run(root, "remote", "add", "--end-of-options", "origin", url);
     }
   }
 
   /**
-   * {@code git fetch <repo> <ref> --verbose --no-progress --prune --no-auto-gc} with {@code --depth
-   * N}, or {@code --unshallow} when depth is 0 and the repo is shallow, and {@code --filter}.
+   * {@code git fetch --verbose --no-progress --prune --no-auto-gc} with {@code --depth N}, or
+   * {@code --unshallow} when depth is 0 and the repo is shallow, and {@code --filter}, then {@code
+   * --end-of-options <repo> <ref>}: the user's values come after the options, so {@code
+   * --ref=--upload-pack=…} is a ref git cannot find, never an option (upstream passes them first).
    */
   public void fetch(Path root, String repo, String ref, int depth, boolean shallow, String filter)
       throws GitException, InterruptedException {
     List<String> args =
-        new ArrayList<>(
-            List.of("fetch", repo, ref, "--verbose", "--no-progress", "--prune", "--no-auto-gc"));
+        new ArrayList<>(List.of("fetch", "--verbose", "--no-progress", "--prune", "--no-auto-gc"));
     if (depth > 0) {
       args.add("--depth");
       args.add(Integer.toString(depth));
@@ -108,9 +112,11 @@ public final class Git {
       args.add("--unshallow");
     }
     if (!filter.isEmpty()) {
-      args.add("--filter");
-      args.add(filter);
+      args.add("--filter=" + filter);
     }
+    args.add("--end-of-options");
+    args.add(repo);
+    args.add(ref);
     run(root, args.toArray(new String[0]));
   }
 
@@ -186,24 +192,40 @@ public final class Git {
 
   /**
    * {@code git log} of {@code from..to} (or just {@code to}): hash, author and subject per line,
-   * newest first, at most {@code max}.
+   * newest first, at most {@code max}. git itself cuts the author to {@link #MAX_AUTHOR} and the
+   * subject to {@link #MAX_SUBJECT} columns, so a 50 MB commit subject costs nothing here.
    */
   public List<String[]> log(Path root, String from, String to, int max)
       throws GitException, InterruptedException {
     List<String> args =
         new ArrayList<>(
-            List.of("log", "--no-decorate", "--format=%H%x1f%an%x1f%s", "--max-count=" + max));
+            List.of(
+                "log",
+                "--no-decorate",
+                "--format=%H%x1f%<("
+                    + MAX_AUTHOR
+                    + ",trunc)%an%x1f%<("
+                    + MAX_SUBJECT
+                    + ",trunc)%s%x1e",
+                "--max-count=" + max));
     args.add(from.isEmpty() ? to : from + ".." + to);
     args.add("--");
     List<String[]> out = new ArrayList<>();
-    for (String line : run(root, args.toArray(new String[0])).split("\n")) {
-      String[] f = line.split("\u001f", 3);
+    for (String record : run(root, args.toArray(new String[0])).split("\u001e")) {
+      String[] f = record.strip().split("\u001f", 3);
       if (f.length == 3) {
-        out.add(f);
+        // %<(N,trunc) pads short values with spaces.
+        out.add(new String[] {f[0], f[1].stripTrailing(), f[2].stripTrailing()});
       }
     }
     return out;
   }
+
+  /** The widest author name {@link #log} returns, in columns. */
+  public static final int MAX_AUTHOR = 100;
+
+  /** The widest commit subject {@link #log} returns, in columns. */
+  public static final int MAX_SUBJECT = 300;
 
   /** {@code git diff --shortstat from to}. */
   public String diffShortstat(Path root, String from, String to)

@@ -47,11 +47,14 @@ public final class ExecHook implements Hook {
       r = runner.run(new Command(List.of(settings.command()), c.worktree(), e, settings.timeout()));
     } catch (IOException ex) {
       throw new HookException(
-          "can't run "
+          "can't run --"
+              + name
+              + "-command "
               + settings.command()
               + ": "
               + ex.getMessage()
-              + " (the command is executed directly, without a shell or arguments)");
+              + " (the command is executed directly, without a shell or arguments)",
+          true);
     }
     if (r.timedOut()) {
       throw new HookException(

@@ -4,8 +4,24 @@ package dev.gitsync.hooks;
 public class HookException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message. */
+  private final boolean notStarted;
+
+  /** An exception with a message: the hook ran and failed. */
   public HookException(String message) {
+    this(message, false);
+  }
+
+  /**
+   * An exception with a message; {@code notStarted} says the command could not be started at all
+   * (missing or not executable), which retrying within the same worktree cannot change.
+   */
+  public HookException(String message, boolean notStarted) {
     super(message);
+    this.notStarted = notStarted;
+  }
+
+  /** True when the command could not be started at all. */
+  public boolean notStarted() {
+    return notStarted;
   }
 }

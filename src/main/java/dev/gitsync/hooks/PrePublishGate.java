@@ -12,8 +12,9 @@ import java.time.Instant;
  * failing validation still publishes the tree (upstream-contract §1.8). Users asked for it to
  * validate before publishing (#369, #937), so here it blocks: the link moves to the new worktree
  * only after the hook exits 0. A failure is retried after {@code --pre-publish-exechook-backoff}
- * while the pass's {@code --sync-timeout} allows; if it never passes, the pass fails (counted
- * against {@code --max-failures}), the old tree stays published, and the next pass tries again.
+ * while the pass's {@code --sync-timeout} allows (a command that cannot be started at all is not
+ * retried); if it never passes, the pass fails (counted against {@code --max-failures}), the old
+ * tree stays published, and the next pass tries again.
  */
 public final class PrePublishGate {
   private final Hook hook;
@@ -48,7 +49,8 @@ public final class PrePublishGate {
       } catch (HookException e) {
         observer.ran(hook.name(), false, c.hash(), e.getMessage());
         log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
-        if (clock.instant().plus(backoff).isAfter(deadline)) {
+        // A command that cannot be started will not start on a retry in the same worktree.
+        if (e.notStarted() || clock.instant().plus(backoff).isAfter(deadline)) {
           throw new HookException(
               "--pre-publish-exechook-command failed, not publishing "
                   + c.hash()

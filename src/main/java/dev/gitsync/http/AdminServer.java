@@ -1,28 +1,22 @@
 package dev.gitsync.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.gitsync.config.BindAddress;
 import dev.gitsync.log.Log;
 import dev.gitsync.metrics.Metrics;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code --http-bind} endpoint. {@code /} is upstream's probe (503 {@code repo is not ready}
  * until the first successful sync, then 200 with an empty body, for any path not served otherwise);
  * {@code /healthz} says the process is alive; {@code /readyz} adds a staleness check; {@code
- * /metrics} and {@code /debug/pprof/} are served when enabled.
+ * /metrics} and {@code /debug/pprof/} are served when enabled. It runs on {@link NioHttpServer}, so
+ * the probes answer while slow clients and profiles are in progress.
  */
 public final class AdminServer implements AutoCloseable {
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final NioHttpServer server;
 
   /**
    * Binds the server (it starts serving at {@link #start()}).
@@ -36,57 +30,51 @@ public final class AdminServer implements AutoCloseable {
         bind.host().isEmpty()
             ? new InetSocketAddress(bind.port())
             : new InetSocketAddress(bind.host(), bind.port());
-    server = HttpServer.create(addr, 16);
-    AtomicInteger n = new AtomicInteger();
-    executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "http-server-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext(
-        "/",
-        ex ->
-            handle(
-                ex,
-                log,
-                () ->
-                    health.everSynced()
-                        ? new Reply(200, "text/plain; charset=utf-8", new byte[0])
-                        : text(503, "repo is not ready")));
-    server.createContext(
-        "/healthz", ex -> handle(ex, log, () -> exact(ex, "/healthz", text(200, "ok"))));
-    server.createContext(
-        "/readyz",
-        ex ->
-            handle(
-                ex,
-                log,
-                () ->
-                    exact(
-                        ex,
-                        "/readyz",
-                        health.notReady().map(why -> text(503, why)).orElse(text(200, "ok")))));
-    if (metrics.isPresent()) {
-      server.createContext(
-          "/metrics",
-          ex ->
-              handle(
-                  ex,
-                  log,
-                  () ->
-                      new Reply(
-                          200,
-                          "text/plain; version=0.0.4; charset=utf-8",
-                          metrics.get().render().getBytes(StandardCharsets.UTF_8))));
+    Optional<DebugEndpoints> debug = pprof ? Optional.of(new DebugEndpoints()) : Optional.empty();
+    NioHttpServer.Handler handler =
+        r -> {
+          try {
+            return route(r, health, metrics, debug);
+          } catch (IOException | RuntimeException e) {
+            log.error(String.valueOf(e.getMessage()), "HTTP handler failed", "path", r.path());
+            return NioHttpServer.Response.text(500, "internal error");
+          }
+        };
+    server =
+        new NioHttpServer(
+            addr,
+            NioHttpServer.Limits.admin(),
+            "http-server",
+            handler,
+            r -> debug.isPresent() && r.path().startsWith("/debug/pprof"));
+  }
+
+  private static NioHttpServer.Response route(
+      NioHttpServer.Request r,
+      Health health,
+      Optional<Metrics> metrics,
+      Optional<DebugEndpoints> debug)
+      throws IOException, InterruptedException {
+    String path = r.path();
+    if (path.startsWith("/healthz")) {
+      return exact(path, "/healthz", text(200, "ok"));
     }
-    if (pprof) {
-      DebugEndpoints debug = new DebugEndpoints();
-      server.createContext("/debug/pprof", ex -> handle(ex, log, () -> debug.serve(ex)));
+    if (path.startsWith("/readyz")) {
+      return exact(
+          path, "/readyz", health.notReady().map(why -> text(503, why)).orElse(text(200, "ok")));
     }
+    if (metrics.isPresent() && path.startsWith("/metrics")) {
+      return new NioHttpServer.Response(
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
+          metrics.get().render().getBytes(StandardCharsets.UTF_8));
+    }
+    if (debug.isPresent() && path.startsWith("/debug/pprof")) {
+      return debug.get().serve(path, r.query());
+    }
+    return health.everSynced()
+        ? new NioHttpServer.Response(200, "text/plain; charset=utf-8", new byte[0])
+        : text(503, "repo is not ready");
   }
 
   /** Starts serving. */
@@ -96,57 +84,20 @@ public final class AdminServer implements AutoCloseable {
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  /** A response. */
-  record Reply(int status, String contentType, byte[] body) {}
-
-  /** Builds a response; may block (profiles) or fail. */
-  interface Responder {
-    Reply reply() throws IOException, InterruptedException;
+  static NioHttpServer.Response text(int status, String body) {
+    return NioHttpServer.Response.text(status, body);
   }
 
-  static Reply text(int status, String body) {
-    return new Reply(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Reply exact(HttpExchange ex, String path, Reply r) {
-    return ex.getRequestURI().getPath().equals(path) ? r : text(404, "404 page not found");
-  }
-
-  private static void handle(HttpExchange ex, Log log, Responder responder) {
-    try (ex) {
-      Reply r;
-      try {
-        r = responder.reply();
-      } catch (IOException | RuntimeException e) {
-        log.error(
-            String.valueOf(e.getMessage()),
-            "HTTP handler failed",
-            "path",
-            ex.getRequestURI().getPath());
-        r = text(500, "internal error");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        r = text(503, "shutting down");
-      }
-      ex.getResponseHeaders().set("Content-Type", r.contentType());
-      boolean head = ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(r.status(), head || r.body().length == 0 ? -1 : r.body().length);
-      if (!head && r.body().length > 0) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(r.body());
-        }
-      }
-    } catch (IOException e) {
-      log.info(1, "HTTP client went away", "error", String.valueOf(e.getMessage()));
-    }
+  private static NioHttpServer.Response exact(
+      String actual, String path, NioHttpServer.Response r) {
+    return actual.equals(path) ? r : text(404, "404 page not found");
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

@@ -1,15 +1,18 @@
 package dev.gitsync.http;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.gitsync.fs.BoundedFiles;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
 import javax.management.ObjectName;
-import jdk.jfr.Configuration;
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 
 /**
@@ -25,8 +28,7 @@ final class DebugEndpoints {
           + "  /debug/pprof/profile?seconds=N  JFR CPU profile, N in 1..60 (default 10);\n"
           + "                                  read it with 'jfr print' or JDK Mission Control\n";
 
-  AdminServer.Reply serve(HttpExchange ex) throws IOException, InterruptedException {
-    String path = ex.getRequestURI().getPath();
+  NioHttpServer.Response serve(String path, String query) throws IOException, InterruptedException {
     switch (path) {
       case "/debug/pprof":
       case "/debug/pprof/":
@@ -37,14 +39,14 @@ final class DebugEndpoints {
       case "/debug/pprof/heap":
         return AdminServer.text(200, diagnostic("gcClassHistogram"));
       case "/debug/pprof/profile":
-        return profile(seconds(ex.getRequestURI().getQuery()));
+        return profile(seconds(query));
       default:
         return AdminServer.text(404, "404 page not found\n\n" + INDEX);
     }
   }
 
   private static int seconds(String query) {
-    if (query != null) {
+    if (!query.isEmpty()) {
       for (String kv : query.split("&")) {
         if (kv.startsWith("seconds=")) {
           try {
@@ -91,20 +93,56 @@ final class DebugEndpoints {
     }
   }
 
-  private static AdminServer.Reply profile(int seconds) throws IOException, InterruptedException {
+  /**
+   * The events a CPU and allocation profile needs, and nothing else. JFR's stock "profile" settings
+   * also record the environment ({@code jdk.InitialEnvironmentVariable}: the password, the
+   * notification URLs), the command line ({@code jdk.JVMInformation}: every flag), the system
+   * properties and every process on the host; here every event type starts disabled and only these
+   * are turned on.
+   */
+  static final Map<String, String> SAMPLES =
+      Map.of(
+          "jdk.ExecutionSample", "10 ms",
+          "jdk.NativeMethodSample", "20 ms",
+          "jdk.ObjectAllocationSample", "",
+          "jdk.GarbageCollection", "",
+          "jdk.GCHeapSummary", "",
+          "jdk.CPULoad", "1 s",
+          "jdk.ThreadCPULoad", "1 s");
+
+  static Map<String, String> profileSettings() {
+    Map<String, String> settings = new HashMap<>();
+    for (EventType t : FlightRecorder.getFlightRecorder().getEventTypes()) {
+      settings.put(t.getName() + "#enabled", "false");
+    }
+    SAMPLES.forEach(
+        (name, period) -> {
+          settings.put(name + "#enabled", "true");
+          if (!period.isEmpty()) {
+            settings.put(name + "#period", period);
+          }
+        });
+    settings.put("jdk.ObjectAllocationSample#throttle", "150/s");
+    settings.put("jdk.GarbageCollection#threshold", "0 ms");
+    return settings;
+  }
+
+  private static NioHttpServer.Response profile(int seconds)
+      throws IOException, InterruptedException {
     Path file = Files.createTempFile("git-sync-profile", ".jfr");
     try {
-      try (Recording r = new Recording(Configuration.getConfiguration("profile"))) {
+      try (Recording r = new Recording(profileSettings())) {
         r.start();
         TimeUnit.SECONDS.sleep(seconds);
         r.stop();
         r.dump(file);
-      } catch (java.text.ParseException e) {
-        throw new IOException("JFR profile settings unavailable: " + e.getMessage(), e);
       }
-      return new AdminServer.Reply(200, "application/octet-stream", Files.readAllBytes(file));
+      return new NioHttpServer.Response(
+          200, "application/octet-stream", BoundedFiles.readBytes(file, MAX_PROFILE));
     } finally {
       Files.deleteIfExists(file);
     }
   }
+
+  private static final int MAX_PROFILE = 64 * 1024 * 1024;
 }

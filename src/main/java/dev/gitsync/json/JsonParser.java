@@ -7,13 +7,25 @@ import java.util.Map;
 
 /**
  * A small strict JSON parser (RFC 8259) for the few documents the program reads back: its own
- * outbox entries and state, and the JSON answers of chat services. Objects become {@link Map},
- * arrays {@link List}, numbers {@link Double}, and the rest {@link String}, {@link Boolean} or
- * null.
+ * outbox entries and state, {@code --credential} values, and the JSON answers of chat services.
+ * Objects become {@link Map}, arrays {@link List}, numbers {@link Double}, and the rest {@link
+ * String}, {@link Boolean} or null.
+ *
+ * <p>Everything it reads comes from outside, so it is bounded: at most {@link #MAX_DEPTH} levels of
+ * nesting (a 30,000-deep document would otherwise overflow the stack) and {@link #MAX_CHARS}
+ * characters; both are reported as the {@link IllegalArgumentException} every other malformed input
+ * gets.
  */
 public final class JsonParser {
+  /** The deepest nesting accepted; our own documents use five levels. */
+  public static final int MAX_DEPTH = 64;
+
+  /** The longest document accepted, in characters. */
+  public static final int MAX_CHARS = 8 * 1024 * 1024;
+
   private final String s;
   private int i;
+  private int depth;
 
   private JsonParser(String s) {
     this.s = s;
@@ -25,6 +37,10 @@ public final class JsonParser {
    * @throws IllegalArgumentException on malformed input
    */
   public static Object parse(String text) {
+    if (text.length() > MAX_CHARS) {
+      throw new IllegalArgumentException(
+          "JSON document too large (" + text.length() + " characters, at most " + MAX_CHARS + ")");
+    }
     JsonParser p = new JsonParser(text);
     p.ws();
     Object v = p.value();
@@ -87,11 +103,20 @@ public final class JsonParser {
     }
   }
 
+  private void nest() {
+    if (++depth > MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "JSON nested too deeply (more than " + MAX_DEPTH + " levels) at offset " + i);
+    }
+  }
+
   private Map<String, Object> object() {
+    nest();
     i++;
     Map<String, Object> m = new LinkedHashMap<>();
     ws();
     if (accept('}')) {
+      depth--;
       return m;
     }
     do {
@@ -104,14 +129,17 @@ public final class JsonParser {
       ws();
     } while (accept(','));
     expect('}');
+    depth--;
     return m;
   }
 
   private List<Object> array() {
+    nest();
     i++;
     List<Object> l = new ArrayList<>();
     ws();
     if (accept(']')) {
+      depth--;
       return l;
     }
     do {
@@ -120,6 +148,7 @@ public final class JsonParser {
       ws();
     } while (accept(','));
     expect(']');
+    depth--;
     return l;
   }
 

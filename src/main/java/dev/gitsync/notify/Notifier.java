@@ -1,5 +1,7 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
+import dev.gitsync.fs.FileOps;
 import dev.gitsync.http.HttpTransport;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
@@ -56,6 +58,7 @@ public final class Notifier implements AutoCloseable {
    * @param maxAge how long an undelivered message is kept
    * @param pod the pod (or host) name
    * @param namespace the namespace, or empty
+   * @param groupWrite make the outbox's directories and files group-writable
    */
   public record Settings(
       List<String> urls,
@@ -65,7 +68,8 @@ public final class Notifier implements AutoCloseable {
       Duration repeatInterval,
       Duration maxAge,
       String pod,
-      String namespace) {}
+      String namespace,
+      boolean groupWrite) {}
 
   /** A notifier; {@link #start()} loads the outbox and starts the sinks. */
   public Notifier(
@@ -85,9 +89,9 @@ public final class Notifier implements AutoCloseable {
     this.repo = Redactor.redactUrls(repo);
     this.ref = ref;
     this.links = RepoLinks.of(repo);
-    Files.createDirectories(settings.dir());
-    this.outbox = new Outbox(settings.dir());
-    this.state = NotifyState.load(settings.dir());
+    FileOps.mkdirs(settings.dir(), settings.groupWrite());
+    this.outbox = new Outbox(settings.dir(), settings.groupWrite());
+    this.state = NotifyState.load(settings.dir(), settings.groupWrite(), log);
   }
 
   /**
@@ -107,7 +111,21 @@ public final class Notifier implements AutoCloseable {
     }
     for (int i = 0; i < all.size(); i++) {
       try {
-        SinkParser.parse(all.get(i));
+        Sink s = SinkParser.parse(all.get(i));
+        Map<String, Optional<Path>> files =
+            Map.of("token_file=", s.tokenFile(), "secret_file=", s.secretFile());
+        for (Map.Entry<String, Optional<Path>> f : files.entrySet()) {
+          if (f.getValue().isPresent() && !Files.isReadable(f.getValue().get())) {
+            errs.add(
+                "notification URL #"
+                    + (i + 1)
+                    + ": "
+                    + f.getKey()
+                    + f.getValue().get()
+                    + " can't be read (it is read again before every message, so it must exist"
+                    + " at startup)");
+          }
+        }
       } catch (IllegalArgumentException e) {
         errs.add("notification URL #" + (i + 1) + ": " + e.getMessage());
       }
@@ -117,7 +135,7 @@ public final class Notifier implements AutoCloseable {
 
   private static List<String> readFile(Path f) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String line : Files.readAllLines(f)) {
+    for (String line : BoundedFiles.readString(f, BoundedFiles.SMALL).split("\\R")) {
       String t = line.strip();
       if (!t.isEmpty() && !t.startsWith("#")) {
         out.add(t);

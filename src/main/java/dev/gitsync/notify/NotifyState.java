@@ -1,10 +1,13 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.json.JsonParser;
 import dev.gitsync.log.Json;
+import dev.gitsync.log.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +22,7 @@ import java.util.Map;
  */
 final class NotifyState {
   private final Path file;
+  private final boolean groupWrite;
   String announced = "";
   boolean failing;
   int failures;
@@ -29,17 +33,43 @@ final class NotifyState {
   final List<String> disabled = new ArrayList<>();
   final Map<String, String> hookAlerted = new LinkedHashMap<>();
 
-  private NotifyState(Path file) {
+  private NotifyState(Path file, boolean groupWrite) {
     this.file = file;
+    this.groupWrite = groupWrite;
+  }
+
+  /**
+   * Loads the state. A file that cannot be understood (not UTF-8, not JSON, nested or sized beyond
+   * the parser's limits, a field of the wrong type) is renamed to {@code state.json.corrupt-<time>}
+   * and logged once, and the notifier starts afresh: at worst one commit is announced again.
+   */
+  static NotifyState load(Path dir, boolean groupWrite, Log log) throws IOException {
+    Path file = dir.resolve("state.json");
+    if (!Files.exists(file)) {
+      return new NotifyState(file, groupWrite);
+    }
+    try {
+      return parse(file, groupWrite);
+    } catch (IOException | RuntimeException e) {
+      Path aside = file.resolveSibling("state.json.corrupt-" + System.currentTimeMillis());
+      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+      log.error(
+          String.valueOf(e.getMessage()),
+          "unreadable notification state set aside; starting afresh",
+          "file",
+          aside.toString());
+      return new NotifyState(file, groupWrite);
+    }
   }
 
   @SuppressWarnings("unchecked")
-  static NotifyState load(Path dir) throws IOException {
-    NotifyState s = new NotifyState(dir.resolve("state.json"));
-    if (!Files.exists(s.file)) {
-      return s;
+  private static NotifyState parse(Path file, boolean groupWrite) throws IOException {
+    NotifyState s = new NotifyState(file, groupWrite);
+    Object parsed = JsonParser.parse(BoundedFiles.readString(file, BoundedFiles.SMALL));
+    if (!(parsed instanceof Map)) {
+      throw new IllegalArgumentException("not a JSON object");
     }
-    Map<String, Object> m = JsonParser.objectOrEmpty(Files.readString(s.file));
+    Map<String, Object> m = (Map<String, Object>) parsed;
     s.announced = str(m.get("announced"));
     s.failing = Boolean.TRUE.equals(m.get("failing"));
     s.failures = m.get("failures") instanceof Number ? ((Number) m.get("failures")).intValue() : 0;
@@ -71,7 +101,7 @@ final class NotifyState {
     m.put("hook_alerted", new LinkedHashMap<>(hookAlerted));
     StringBuilder sb = new StringBuilder();
     Json.append(sb, m, null);
-    Outbox.writeAtomically(file.getParent(), file, sb.toString());
+    Outbox.writeAtomically(file.getParent(), file, sb.toString(), groupWrite);
   }
 
   private static String str(Object o) {

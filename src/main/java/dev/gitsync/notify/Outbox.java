@@ -1,5 +1,7 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
+import dev.gitsync.fs.FileOps;
 import dev.gitsync.json.JsonParser;
 import dev.gitsync.log.Json;
 import dev.gitsync.log.Log;
@@ -32,11 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Outbox {
   private final Path dir;
+  private final boolean groupWrite;
   private final AtomicLong seq = new AtomicLong();
 
-  Outbox(Path dir) throws IOException {
+  Outbox(Path dir, boolean groupWrite) throws IOException {
     this.dir = dir.resolve("pending");
-    Files.createDirectories(this.dir);
+    this.groupWrite = groupWrite;
+    FileOps.mkdirs(this.dir, groupWrite);
   }
 
   long nextSeq() {
@@ -57,7 +61,7 @@ final class Outbox {
     m.put("event", d.event().toJson());
     StringBuilder sb = new StringBuilder();
     Json.append(sb, m, null);
-    writeAtomically(dir, file(d), sb.toString());
+    writeAtomically(dir, file(d), sb.toString(), groupWrite);
   }
 
   /** Removes a confirmed or dropped entry. */
@@ -72,7 +76,9 @@ final class Outbox {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
       for (Path p : ds) {
         try {
-          Map<String, Object> m = (Map<String, Object>) JsonParser.parse(Files.readString(p));
+          Map<String, Object> m =
+              (Map<String, Object>)
+                  JsonParser.parse(BoundedFiles.readString(p, BoundedFiles.SMALL));
           Delivery d =
               new Delivery(
                   ((Number) m.get("seq")).longValue(),
@@ -99,10 +105,14 @@ final class Outbox {
     return out;
   }
 
-  /** Temp file, fsync, rename, fsync the directory. */
-  static void writeAtomically(Path dir, Path target, String content) throws IOException {
+  /** Temp file (owner-only, or group-writable too), fsync, rename, fsync the directory. */
+  static void writeAtomically(Path dir, Path target, String content, boolean groupWrite)
+      throws IOException {
     Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
     try {
+      if (groupWrite) {
+        FileOps.addGroupWrite(tmp);
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);

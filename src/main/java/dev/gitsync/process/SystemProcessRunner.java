@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs processes with {@link ProcessBuilder}. Both output streams are drained on owned, named
- * threads so a chatty child never blocks. At the timeout the process and all its descendants (git's
- * remote helpers, ssh) are killed. When the caller is interrupted (graceful shutdown), the tree is
- * sent SIGTERM first, so git can remove its lock files, and SIGKILL after a grace period.
+ * threads so a chatty child never blocks, and kept bounded ({@link BoundedOutput}) so a child that
+ * prints without end costs a fixed amount of memory. At the timeout the process and all its
+ * descendants (git's remote helpers, ssh) are killed. When the caller is interrupted (graceful
+ * shutdown), the tree is sent SIGTERM first, so git can remove its lock files, and SIGKILL after a
+ * grace period.
  *
  * <p>Java cannot set its own umask, so with {@code --group-write} each command runs behind {@code
  * sh -c 'umask 0002 && exec "$@"'}.
@@ -112,9 +114,7 @@ public final class SystemProcessRunner implements ProcessRunner, AutoCloseable {
   }
 
   private static String read(InputStream in) throws IOException {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return BoundedOutput.drain(in).text();
   }
 
   private static String collect(Future<String> f) throws IOException, InterruptedException {

@@ -134,7 +134,7 @@ public final class SyncLoop {
       return;
     }
     try {
-      FileOps.touch(touchFile.get(), clock.instant());
+      FileOps.touch(touchFile.get(), clock.instant(), config.groupWrite());
     } catch (IOException e) {
       log.error(
           String.valueOf(e.getMessage()),

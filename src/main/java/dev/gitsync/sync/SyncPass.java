@@ -170,7 +170,7 @@ public final class SyncPass implements Step {
       configureWorktree(target, remote);
       if (changed) {
         gate.check(remote, previous, target, deadline);
-        Publisher.publish(link, target);
+        Publisher.publish(link, target, config.groupWrite());
         if (current.isPresent()) {
           retireOld(current.get(), target);
         }
@@ -228,6 +228,11 @@ public final class SyncPass implements Step {
   }
 
   private boolean repoIsSane() throws InterruptedException {
+    if (Files.isSymbolicLink(gitDir)) {
+      // git would follow it into another repository, wherever it points.
+      log.info(0, "repo directory's .git is a symbolic link", "path", root.toString());
+      return false;
+    }
     if (!Files.isDirectory(gitDir)) {
       log.info(0, "repo directory has no .git directory", "path", root.toString());
       return false;
@@ -310,7 +315,9 @@ public final class SyncPass implements Step {
     log.info(1, "adding worktree", "path", wt.toString(), "hash", hash.hex());
     FileOps.removeAll(wt.path());
     git.worktreePrune(root.path());
-    Files.createDirectories(worktrees.path());
+    if (FileOps.ensureRealDirectory(worktrees.path(), config.groupWrite())) {
+      log.info(0, "removed a non-directory in place of .worktrees", "path", worktrees.toString());
+    }
     git.worktreeAdd(root.path(), wt.path(), hash);
   }
 
@@ -376,6 +383,13 @@ public final class SyncPass implements Step {
   @Override
   public void cleanup(CommitHash current) throws SyncException, InterruptedException {
     try {
+      if (Files.isSymbolicLink(worktrees.path())) {
+        // Its entries are somebody else's files: remove the link, never what it points at.
+        log.info(
+            0, "removing a symbolic link in place of .worktrees", "path", worktrees.toString());
+        Files.delete(worktrees.path());
+        return;
+      }
       Instant cutoff = clock.instant().minus(config.staleWorktreeTimeout());
       int removed = 0;
       List<Path> entries = FileOps.list(worktrees.path());

@@ -246,4 +246,67 @@ class ConfigFactoryTest {
     assertThat(byId.auth().githubApp().orElseThrow().issuer()).isEqualTo("77");
     assertThat(byId.auth().githubApp().orElseThrow().privateKeyFile()).contains("/work/dir/k.pem");
   }
+
+  @Test
+  void refOrRepoStartingWithADash_isRefused() {
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--ref=--upload-pack=touch /tmp/x"))
+        .anyMatch(e -> e.contains("--ref must not start with '-'"));
+    assertThat(errors(Map.of(), "--repo=--upload-pack=x", "--root=r"))
+        .anyMatch(e -> e.contains("--repo must not start with '-'"));
+  }
+
+  @Test
+  void webhookMethodAndHeaders_mustBeValidHttp() {
+    String url = "--webhook-url=http://127.0.0.1/";
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", url, "--webhook-method=BAD METHOD"))
+        .anyMatch(e -> e.contains("--webhook-method must be an HTTP method"));
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", url, "--webhook-method="))
+        .anyMatch(e -> e.contains("--webhook-method must be an HTTP method"));
+    List<String> cr =
+        errors(Map.of(), "--repo=x", "--root=r", url, "--webhook-header=X-Token: se\rcret1234");
+    assertThat(cr)
+        .anyMatch(e -> e.contains("--webhook-header X-Token"))
+        .noneMatch(e -> e.contains("cret1234"));
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", url, "--webhook-method=PUT")).isEmpty();
+  }
+
+  @Test
+  void hookCommands_thatCannotRun_areStartupErrors() {
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--exechook-command=/nonexistent/hook"))
+        .anyMatch(e -> e.contains("--exechook-command: /nonexistent/hook is not an executable"));
+    assertThat(
+            errors(
+                Map.of(),
+                "--repo=x",
+                "--root=r",
+                "--pre-publish-exechook-command=no-such-program-anywhere"))
+        .anyMatch(e -> e.contains("--pre-publish-exechook-command"));
+    // Relative paths resolve in the worktree, which does not exist yet.
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--exechook-command=./hook.sh")).isEmpty();
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--exechook-command=sh")).isEmpty();
+  }
+
+  @Test
+  void dangerousRootsAndLinks_areRefused() {
+    assertThat(
+            ConfigFactory.build(
+                    ArgParser.parse(List.of("--repo=x", "--root=/home/me"), Map.of()),
+                    CWD,
+                    Map.of("HOME", "/home/me"))
+                .errors())
+        .anyMatch(e -> e.contains("--root /home/me is your home directory"));
+    assertThat(errors(Map.of(), "--repo=x", "--root=/", "--one-time"))
+        .anyMatch(e -> e.contains("--root / is a system directory"));
+    assertThat(errors(Map.of(), "--repo=x", "--root=/srv/git", "--link=.worktrees/x"))
+        .anyMatch(e -> e.contains("--link .worktrees/x must not be inside /srv/git/.worktrees"));
+  }
+
+  @Test
+  void tokenOnlyRepoUrl_becomesACredentialWithAnEmptyPassword() {
+    Config c = config(Map.of(), "--repo=https://ghp_token123@github.com/o/r", "--root=r");
+    assertThat(c.repo()).isEqualTo("https://github.com/o/r");
+    Credential cred = c.auth().credentials().get(0);
+    assertThat(cred.username()).isEqualTo("ghp_token123");
+    assertThat(cred.password().orElseThrow().reveal()).isEmpty();
+  }
 }

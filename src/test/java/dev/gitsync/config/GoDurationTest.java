@@ -39,4 +39,13 @@ class GoDurationTest {
     assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
     assertThat(GoDuration.format(Duration.ZERO)).isEqualTo("0s");
   }
+
+  @Test
+  void parse_beyondWhatGoAccepts_isOutOfRange() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GoDuration.parse("9999999999999h"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out of range");
+    org.assertj.core.api.Assertions.assertThat(GoDuration.parse("2562047h"))
+        .isEqualTo(java.time.Duration.ofHours(2562047));
+  }
 }

@@ -167,7 +167,7 @@ final class GitHttpServer implements AutoCloseable {
     }
   }
 
-  private static int indexOf(byte[] hay, byte[] needle) {
+  static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {
       for (int j = 0; j < needle.length; j++) {

@@ -73,6 +73,19 @@ final class GitSync {
     return process.exitValue();
   }
 
+  private static final java.util.regex.Pattern ENDPOINT =
+      java.util.regex.Pattern.compile("\"msg\":\"serving HTTP\",\"endpoint\":\"[^\"]*:(\\d+)\"");
+
+  /** The port of the admin endpoint, once the "serving HTTP" line is logged. */
+  int httpPort() {
+    org.awaitility.Awaitility.await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> ENDPOINT.matcher(err()).find());
+    java.util.regex.Matcher m = ENDPOINT.matcher(err());
+    m.find();
+    return Integer.parseInt(m.group(1));
+  }
+
   String out() {
     return read(stdout);
   }

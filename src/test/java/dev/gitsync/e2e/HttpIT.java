@@ -11,8 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP endpoint, black box: probes, readiness, metrics and debug endpoints. */
 class HttpIT {
-  private static final Pattern ENDPOINT =
-      Pattern.compile("\"msg\":\"serving HTTP\",\"endpoint\":\"[^\"]*:(\\d+)\"");
-
   @TempDir Path tmp;
   Repo repo;
   Path root;
@@ -41,13 +36,6 @@ class HttpIT {
     if (g != null) {
       g.kill();
     }
-  }
-
-  private int port() {
-    await().atMost(30, SECONDS).until(() -> ENDPOINT.matcher(g.err()).find());
-    Matcher m = ENDPOINT.matcher(g.err());
-    m.find();
-    return Integer.parseInt(m.group(1));
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
@@ -70,7 +58,7 @@ class HttpIT {
             "--max-failures=-1",
             "--init-max-failures=-1",
             "--http-ready-max-periods=2");
-    int port = port();
+    int port = g.httpPort();
     assertThat(get(port, "/").statusCode()).isEqualTo(503);
     assertThat(get(port, "/").body()).isEqualTo("repo is not ready");
     assertThat(get(port, "/anything/else").statusCode()).isEqualTo(503);
@@ -104,7 +92,7 @@ class HttpIT {
               "--http-metrics",
               "--period=100ms",
               "--webhook-url=" + receiver.url("/h"));
-      int port = port();
+      int port = g.httpPort();
       await()
           .atMost(30, SECONDS)
           .until(
@@ -156,7 +144,7 @@ class HttpIT {
             "--root=" + root,
             "--http-bind=127.0.0.1:0",
             "--http-pprof");
-    int port = port();
+    int port = g.httpPort();
     assertThat(get(port, "/debug/pprof/").body()).contains("/debug/pprof/profile");
     assertThat(get(port, "/debug/pprof/goroutine").body()).contains("\"main\"", "http-server-");
     assertThat(get(port, "/debug/pprof/heap").body()).contains("java.lang.String");
@@ -174,7 +162,7 @@ class HttpIT {
   @Test
   void debugEndpoints_offByDefault() throws Exception {
     g = GitSync.start(tmp, "--repo=" + repo.url(), "--root=" + root, "--http-bind=127.0.0.1:0");
-    int port = port();
+    int port = g.httpPort();
     await().atMost(30, SECONDS).until(() -> get(port, "/").statusCode() == 200);
     assertThat(get(port, "/debug/pprof/goroutine").body()).isEmpty();
   }

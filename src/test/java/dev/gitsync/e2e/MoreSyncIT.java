@@ -58,7 +58,7 @@ class MoreSyncIT {
             "-v",
             "5");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("--filter blob:none");
+    assertThat(r.err()).contains("--filter=blob:none");
     assertThat(Files.readString(root.resolve("remote/file.txt"))).isEqualTo("one");
   }
 

@@ -17,9 +17,9 @@ class PublisherTest {
     Files.createDirectories(tmp.resolve(".worktrees/a"));
     Files.createDirectories(tmp.resolve(".worktrees/b"));
     AbsPath link = root.resolve("link");
-    Publisher.publish(link, root.resolve(".worktrees/a"));
+    Publisher.publish(link, root.resolve(".worktrees/a"), false);
     assertThat(Files.readSymbolicLink(link.path()).toString()).isEqualTo(".worktrees/a");
-    Publisher.publish(link, root.resolve(".worktrees/b"));
+    Publisher.publish(link, root.resolve(".worktrees/b"), false);
     assertThat(Files.readSymbolicLink(link.path()).toString()).isEqualTo(".worktrees/b");
     assertThat(Publisher.currentTarget(link)).hasValue(root.resolve(".worktrees/b"));
     assertThat(tmp.resolve("tmp-link")).doesNotExist();
@@ -30,7 +30,7 @@ class PublisherTest {
     AbsPath link = AbsPath.of(tmp.resolve("out/sub/link"));
     AbsPath target = AbsPath.of(tmp.resolve("root/.worktrees/h"));
     Files.createDirectories(target.path());
-    Publisher.publish(link, target);
+    Publisher.publish(link, target, false);
     assertThat(Files.readSymbolicLink(link.path()).toString()).isEqualTo("../../root/.worktrees/h");
   }
 
@@ -41,7 +41,7 @@ class PublisherTest {
     assertThat(Publisher.removeStaleTemp(root.resolve("link"))).isTrue();
     assertThat(Publisher.removeStaleTemp(root.resolve("link"))).isFalse();
     Files.createDirectories(tmp.resolve(".worktrees/a"));
-    Publisher.publish(root.resolve("link"), root.resolve(".worktrees/a"));
+    Publisher.publish(root.resolve("link"), root.resolve(".worktrees/a"), false);
     assertThat(Files.readSymbolicLink(tmp.resolve("link")).toString()).isEqualTo(".worktrees/a");
   }
 

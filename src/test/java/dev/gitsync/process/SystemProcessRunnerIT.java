@@ -21,16 +21,32 @@ class SystemProcessRunnerIT {
   }
 
   @Test
-  void run_largeOutputOnBothStreams_isDrained() throws Exception {
+  void run_largeOutputOnBothStreams_isDrained_andKeptBounded() throws Exception {
     try (SystemProcessRunner r = new SystemProcessRunner(null)) {
       Result res =
           r.run(
               sh(
-                  "head -c 1000000 /dev/zero | tr '\\0' a; head -c 1000000 /dev/zero | tr '\\0' b >&2; echo $X",
-                  Duration.ofSeconds(30)));
+                  "echo start; head -c 100000000 /dev/zero | tr '\\0' a; head -c 1000000 /dev/zero | tr '\\0' b >&2; echo $X",
+                  Duration.ofSeconds(60)));
       assertThat(res.ok()).isTrue();
-      assertThat(res.stdout()).hasSize(1_000_002).endsWith("y\n");
-      assertThat(res.stderr()).hasSize(1_000_000);
+      assertThat(res.stdout())
+          .startsWith("start\naaa")
+          .endsWith("aaay\n")
+          .contains(
+              "[… "
+                  + (100_000_008 - BoundedOutput.HEAD - BoundedOutput.TAIL)
+                  + " bytes omitted …]");
+      assertThat(res.stdout().length()).isLessThan(BoundedOutput.HEAD + BoundedOutput.TAIL + 100);
+      assertThat(res.stderr()).startsWith("bbb").hasSizeLessThan(200_000);
+    }
+  }
+
+  @Test
+  void run_outputThatFits_isKeptWhole_evenAcrossTheHeadBoundary() throws Exception {
+    try (SystemProcessRunner r = new SystemProcessRunner(null)) {
+      int n = BoundedOutput.HEAD + 1000;
+      Result res = r.run(sh("head -c " + n + " /dev/zero | tr '\\0' c", Duration.ofSeconds(30)));
+      assertThat(res.stdout()).hasSize(n).doesNotContain("omitted");
     }
   }
 

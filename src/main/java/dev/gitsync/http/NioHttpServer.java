@@ -1,0 +1,666 @@
+package dev.gitsync.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A small HTTP/1.1 server on one selector thread, made so that a probe answers while other clients
+ * misbehave.
+ *
+ * <p>Design: the JDK's {@code HttpServer} reads each request's head on a worker thread, so two
+ * clients that send one byte and wait hold both workers and {@code /healthz} times out until they
+ * give up; Kubernetes then restarts the pod. Here one thread reads every connection without
+ * blocking and a connection costs only its buffer until its request is complete. Every phase has a
+ * deadline: the request head and body must arrive within {@link Limits#headTimeout} of the first
+ * byte (or of the connection, for a client that sends nothing), a kept-alive connection may idle
+ * for {@link Limits#idleTimeout}, and an answer must be taken within {@link Limits#writeTimeout}.
+ * Heads and bodies are bounded (431, 413). When {@link Limits#maxConnections} are open, a new
+ * connection evicts the one that has waited longest for its request head, so slow clients cannot
+ * lock out a probe either. Quick requests (probes, metrics) are answered on the selector thread;
+ * requests the {@code slow} predicate picks (profiles) run on at most {@link Limits#slowThreads}
+ * threads, created on demand, and a request beyond that is answered 429 at once.
+ */
+public final class NioHttpServer implements AutoCloseable {
+  /**
+   * Bounds on what one client may cost.
+   *
+   * @param maxConnections open connections at most
+   * @param headTimeout time allowed for a request's head and body to arrive
+   * @param idleTimeout time a kept-alive connection may wait for its next request
+   * @param writeTimeout time allowed for a client to take an answer
+   * @param maxHead the largest request head, in bytes
+   * @param maxBody the largest request body, in bytes
+   * @param slowThreads threads for slow requests
+   */
+  public record Limits(
+      int maxConnections,
+      Duration headTimeout,
+      Duration idleTimeout,
+      Duration writeTimeout,
+      int maxHead,
+      int maxBody,
+      int slowThreads) {
+    /** Limits for an admin endpoint: probes, metrics, profiles; no request bodies to speak of. */
+    public static Limits admin() {
+      return new Limits(
+          128,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(30),
+          16 * 1024,
+          64 * 1024,
+          2);
+    }
+  }
+
+  /**
+   * A complete request.
+   *
+   * @param method the method, as sent
+   * @param path the path of the request target, not decoded
+   * @param query the query without {@code ?}, or empty
+   * @param headers header values by lower-case name
+   * @param body the body (at most {@link Limits#maxBody} bytes)
+   * @param remote the client's address
+   */
+  public record Request(
+      String method,
+      String path,
+      String query,
+      Map<String, List<String>> headers,
+      byte[] body,
+      String remote) {
+    /** The first value of a header (name in any case), if sent. */
+    public Optional<String> header(String name) {
+      List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+      return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+  }
+
+  /**
+   * An answer.
+   *
+   * @param status the status code
+   * @param contentType the media type of the body
+   * @param body the body; sent without it for {@code HEAD}
+   * @param headers extra headers
+   */
+  public record Response(
+      int status, String contentType, byte[] body, List<Map.Entry<String, String>> headers) {
+    /** An answer without extra headers. */
+    public Response(int status, String contentType, byte[] body) {
+      this(status, contentType, body, List.of());
+    }
+
+    /** A plain-text answer. */
+    public static Response text(int status, String body) {
+      return new Response(
+          status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), List.of());
+    }
+  }
+
+  /** Answers a request. */
+  public interface Handler {
+    /**
+     * Builds the answer; a {@link RuntimeException} or {@link IOException} is answered 500.
+     *
+     * @throws InterruptedException when the server is stopping
+     */
+    Response handle(Request request) throws IOException, InterruptedException;
+  }
+
+  private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+  private static final long TICK_MILLIS = 200;
+
+  private final Limits limits;
+  private final Handler handler;
+  private final Predicate<Request> slow;
+  private final ServerSocketChannel server;
+  private final Selector selector;
+  private final Thread thread;
+  private final ThreadPoolExecutor slowPool;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Set<Conn> conns = Collections.newSetFromMap(new LinkedHashMap<>());
+  private volatile boolean running = true;
+  private volatile int open;
+
+  /**
+   * Binds {@code address} (it starts serving at {@link #start()}).
+   *
+   * @param name the name of the selector thread; slow workers are {@code name-slow-N}
+   * @throws IOException when the address cannot be bound
+   */
+  public NioHttpServer(
+      InetSocketAddress address,
+      Limits limits,
+      String name,
+      Handler handler,
+      Predicate<Request> slow)
+      throws IOException {
+    this.limits = limits;
+    this.handler = handler;
+    this.slow = slow;
+    this.selector = Selector.open();
+    this.server = ServerSocketChannel.open();
+    try {
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(address, 128);
+      server.configureBlocking(false);
+      server.register(selector, SelectionKey.OP_ACCEPT);
+    } catch (IOException e) {
+      server.close();
+      selector.close();
+      throw e;
+    }
+    AtomicInteger n = new AtomicInteger();
+    this.slowPool =
+        new ThreadPoolExecutor(
+            0,
+            limits.slowThreads(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name + "-slow-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.thread = new Thread(this::loop, name);
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts serving. */
+  public void start() {
+    thread.start();
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    try {
+      return ((InetSocketAddress) server.getLocalAddress()).getPort();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** How many connections are open (for tests and metrics; read without locking). */
+  int openConnections() {
+    return open;
+  }
+
+  /** What is known of one connection. */
+  private final class Conn {
+    final SocketChannel ch;
+    final SelectionKey key;
+    final String remote;
+    final long opened = System.nanoTime();
+    ByteBuffer in = ByteBuffer.allocate(1024);
+    ByteBuffer out;
+    boolean handling;
+    boolean closeAfterWrite;
+    boolean sentContinue;
+    long deadline;
+    long waitingSince;
+
+    Conn(SocketChannel ch, SelectionKey key, String remote) {
+      this.ch = ch;
+      this.key = key;
+      this.remote = remote;
+      this.waitingSince = opened;
+      this.deadline = opened + limits.headTimeout().toNanos();
+    }
+
+    boolean waitingForRequest() {
+      return !handling && out == null;
+    }
+  }
+
+  private void loop() {
+    try {
+      while (running) {
+        selector.select(TICK_MILLIS);
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          task.run();
+        }
+        for (SelectionKey k : selector.selectedKeys()) {
+          try {
+            if (!k.isValid()) {
+              continue;
+            }
+            if (k.isAcceptable()) {
+              accept();
+            } else {
+              Conn c = (Conn) k.attachment();
+              if (k.isReadable()) {
+                read(c);
+              }
+              if (k.isValid() && k.isWritable()) {
+                write(c);
+              }
+            }
+          } catch (IOException | RuntimeException e) {
+            if (k.attachment() instanceof Conn) {
+              close((Conn) k.attachment());
+            }
+          }
+        }
+        selector.selectedKeys().clear();
+        expire();
+      }
+    } catch (IOException | RuntimeException e) {
+      // The selector itself failed; nothing is left to serve with.
+    } finally {
+      for (Conn c : new ArrayList<>(conns)) {
+        close(c);
+      }
+    }
+  }
+
+  private void accept() throws IOException {
+    SocketChannel ch;
+    while ((ch = server.accept()) != null) {
+      if (conns.size() >= limits.maxConnections() && !evictOldestWaiting()) {
+        ch.close();
+        continue;
+      }
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      SelectionKey k = ch.register(selector, SelectionKey.OP_READ);
+      String remote = String.valueOf(ch.getRemoteAddress());
+      Conn c = new Conn(ch, k, remote);
+      k.attach(c);
+      conns.add(c);
+      open = conns.size();
+    }
+  }
+
+  /** Closes the connection that has waited longest for its request; false when there is none. */
+  private boolean evictOldestWaiting() {
+    Conn oldest = null;
+    for (Conn c : conns) {
+      if (c.waitingForRequest() && (oldest == null || c.waitingSince < oldest.waitingSince)) {
+        oldest = c;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    close(oldest);
+    return true;
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    for (Conn c : new ArrayList<>(conns)) {
+      if (!c.handling && now - c.deadline > 0) {
+        close(c);
+      }
+    }
+  }
+
+  private void read(Conn c) throws IOException {
+    if (!c.in.hasRemaining()) {
+      int cap = c.in.capacity();
+      int max = limits.maxHead() + limits.maxBody();
+      if (cap >= max) {
+        respond(c, Response.text(413, "request too large"), false, true);
+        return;
+      }
+      ByteBuffer bigger = ByteBuffer.allocate(Math.min(max, cap * 2));
+      c.in.flip();
+      bigger.put(c.in);
+      c.in = bigger;
+    }
+    boolean wasEmpty = c.in.position() == 0;
+    int n = c.ch.read(c.in);
+    if (n < 0) {
+      close(c);
+      return;
+    }
+    if (n > 0 && wasEmpty && c.waitingForRequest()) {
+      // The first byte of a request: its head and body must follow within the head timeout.
+      c.deadline = System.nanoTime() + limits.headTimeout().toNanos();
+    }
+    parse(c);
+  }
+
+  /** Parses a complete request from the buffer, if there is one, and dispatches it. */
+  private void parse(Conn c) {
+    byte[] buf = c.in.array();
+    int len = c.in.position();
+    int headEnd = headEnd(buf, len);
+    if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
+      respond(c, Response.text(431, "request header fields too large"), false, true);
+      return;
+    }
+    if (headEnd < 0) {
+      return;
+    }
+    Head head;
+    try {
+      head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
+    } catch (IllegalArgumentException e) {
+      respond(c, Response.text(400, "bad request: " + e.getMessage()), false, true);
+      return;
+    }
+    if (head.headers.containsKey("transfer-encoding")) {
+      respond(c, Response.text(411, "a Content-Length is required"), false, true);
+      return;
+    }
+    long length;
+    try {
+      length = head.contentLength();
+    } catch (IllegalArgumentException e) {
+      respond(c, Response.text(400, "bad request: " + e.getMessage()), false, true);
+      return;
+    }
+    if (length > limits.maxBody()) {
+      respond(
+          c,
+          Response.text(413, "request body too large (at most " + limits.maxBody() + " bytes)"),
+          false,
+          true);
+      return;
+    }
+    if (len - headEnd < length) {
+      boolean expects =
+          head.first("expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
+      if (expects && !c.sentContinue && head.version.equals("HTTP/1.1")) {
+        c.sentContinue = true;
+        try {
+          c.ch.write(
+              ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+          close(c);
+        }
+      }
+      return;
+    }
+    byte[] body = new byte[(int) length];
+    System.arraycopy(buf, headEnd, body, 0, (int) length);
+    // Keep what follows (a pipelined request) for later.
+    int rest = len - headEnd - (int) length;
+    System.arraycopy(buf, headEnd + (int) length, buf, 0, rest);
+    c.in.position(rest);
+    c.sentContinue = false;
+    boolean keepAlive =
+        head.version.equals("HTTP/1.1")
+            && !head.first("connection").map(v -> v.equalsIgnoreCase("close")).orElse(false);
+    Request r = new Request(head.method, head.path, head.query, head.headers, body, c.remote);
+    dispatch(c, r, keepAlive);
+  }
+
+  private void dispatch(Conn c, Request r, boolean keepAlive) {
+    boolean isHead = r.method().equals("HEAD");
+    c.handling = true;
+    c.key.interestOps(0);
+    if (!slow.test(r)) {
+      respond(c, call(r), isHead, !keepAlive);
+      return;
+    }
+    try {
+      slowPool.execute(
+          () -> {
+            Response resp = call(r);
+            tasks.add(
+                () -> {
+                  if (conns.contains(c)) {
+                    respond(c, resp, isHead, !keepAlive);
+                  }
+                });
+            selector.wakeup();
+          });
+    } catch (RejectedExecutionException busy) {
+      respond(
+          c,
+          new Response(
+              429,
+              "text/plain; charset=utf-8",
+              "too many slow requests in progress; try again later\n"
+                  .getBytes(StandardCharsets.UTF_8),
+              List.of(Map.entry("Retry-After", "10"))),
+          isHead,
+          !keepAlive);
+    }
+  }
+
+  private Response call(Request r) {
+    try {
+      return handler.handle(r);
+    } catch (IOException | RuntimeException e) {
+      return Response.text(500, "internal error");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Response.text(503, "shutting down");
+    }
+  }
+
+  private void respond(Conn c, Response r, boolean head, boolean close) {
+    StringBuilder sb = new StringBuilder(160);
+    sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
+    sb.append("Content-Type: ").append(r.contentType()).append("\r\n");
+    sb.append("Content-Length: ").append(r.body().length).append("\r\n");
+    sb.append("Date: ").append(DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+    for (Map.Entry<String, String> h : r.headers()) {
+      sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    if (close) {
+      sb.append("Connection: close\r\n");
+    }
+    sb.append("\r\n");
+    byte[] h = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    int bodyLen = head ? 0 : r.body().length;
+    ByteBuffer out = ByteBuffer.allocate(h.length + bodyLen);
+    out.put(h);
+    out.put(r.body(), 0, bodyLen);
+    out.flip();
+    c.out = out;
+    c.handling = false;
+    c.closeAfterWrite = close;
+    c.deadline = System.nanoTime() + limits.writeTimeout().toNanos();
+    try {
+      write(c);
+    } catch (IOException e) {
+      close(c);
+    }
+  }
+
+  private void write(Conn c) throws IOException {
+    if (c.out == null) {
+      return;
+    }
+    c.ch.write(c.out);
+    if (c.out.hasRemaining()) {
+      c.key.interestOps(SelectionKey.OP_WRITE);
+      return;
+    }
+    c.out = null;
+    if (c.closeAfterWrite) {
+      close(c);
+      return;
+    }
+    long now = System.nanoTime();
+    c.waitingSince = now;
+    c.deadline =
+        now + (c.in.position() > 0 ? limits.headTimeout() : limits.idleTimeout()).toNanos();
+    c.key.interestOps(SelectionKey.OP_READ);
+    if (c.in.position() > 0) {
+      // A pipelined request is waiting: parse it on the next turn of the loop, not recursively.
+      tasks.add(
+          () -> {
+            if (conns.contains(c) && c.waitingForRequest()) {
+              parse(c);
+            }
+          });
+    }
+  }
+
+  private void close(Conn c) {
+    conns.remove(c);
+    open = conns.size();
+    c.key.cancel();
+    try {
+      c.ch.close();
+    } catch (IOException ignored) {
+      // Closing is all that is left to do.
+    }
+  }
+
+  /** The offset just past the blank line that ends the head, or -1. */
+  private static int headEnd(byte[] b, int len) {
+    for (int i = 0; i < len; i++) {
+      if (b[i] != '\n') {
+        continue;
+      }
+      if (i + 1 < len && b[i + 1] == '\n') {
+        return i + 2;
+      }
+      if (i + 2 < len && b[i + 1] == '\r' && b[i + 2] == '\n') {
+        return i + 3;
+      }
+    }
+    return -1;
+  }
+
+  /** A parsed request head. */
+  private static final class Head {
+    String method;
+    String path;
+    String query;
+    String version;
+    final Map<String, List<String>> headers = new LinkedHashMap<>();
+
+    static Head parse(String text) {
+      String[] lines = text.split("\r?\n");
+      String[] first = lines[0].split(" ", -1);
+      if (first.length != 3 || !first[0].matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+        throw new IllegalArgumentException("malformed request line");
+      }
+      if (!first[2].equals("HTTP/1.1") && !first[2].equals("HTTP/1.0")) {
+        throw new IllegalArgumentException("unsupported protocol version");
+      }
+      Head h = new Head();
+      h.method = first[0];
+      h.version = first[2];
+      String target = first[1];
+      if (!target.startsWith("/")) {
+        throw new IllegalArgumentException("request target must be a path");
+      }
+      int q = target.indexOf('?');
+      h.path = q < 0 ? target : target.substring(0, q);
+      h.query = q < 0 ? "" : target.substring(q + 1);
+      if (lines.length > 101) {
+        throw new IllegalArgumentException("too many header fields");
+      }
+      for (int i = 1; i < lines.length; i++) {
+        String l = lines[i];
+        if (l.isEmpty()) {
+          continue;
+        }
+        int colon = l.indexOf(':');
+        if (colon <= 0 || l.charAt(0) == ' ' || l.charAt(0) == '\t') {
+          throw new IllegalArgumentException("malformed header field");
+        }
+        String name = l.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        h.headers.computeIfAbsent(name, k -> new ArrayList<>()).add(l.substring(colon + 1).trim());
+      }
+      return h;
+    }
+
+    Optional<String> first(String name) {
+      List<String> v = headers.get(name);
+      return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+    }
+
+    long contentLength() {
+      List<String> v = headers.get("content-length");
+      if (v == null) {
+        return 0;
+      }
+      if (v.size() != 1 || !v.get(0).matches("[0-9]{1,12}")) {
+        throw new IllegalArgumentException("invalid Content-Length");
+      }
+      return Long.parseLong(v.get(0));
+    }
+  }
+
+  private static String reason(int status) {
+    switch (status) {
+      case 200:
+        return "OK";
+      case 202:
+        return "Accepted";
+      case 204:
+        return "No Content";
+      case 400:
+        return "Bad Request";
+      case 401:
+        return "Unauthorized";
+      case 404:
+        return "Not Found";
+      case 405:
+        return "Method Not Allowed";
+      case 411:
+        return "Length Required";
+      case 413:
+        return "Content Too Large";
+      case 429:
+        return "Too Many Requests";
+      case 431:
+        return "Request Header Fields Too Large";
+      case 500:
+        return "Internal Server Error";
+      case 503:
+        return "Service Unavailable";
+      default:
+        return "Status " + status;
+    }
+  }
+
+  /** Stops serving: in-flight slow requests are interrupted, connections closed. */
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    slowPool.shutdownNow();
+    try {
+      server.close();
+      selector.close();
+    } catch (IOException | RuntimeException ignored) {
+      // Nothing more to release.
+    }
+  }
+}
