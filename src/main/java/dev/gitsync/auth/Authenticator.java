@@ -2,6 +2,7 @@ package dev.gitsync.auth;
 
 import dev.gitsync.config.AuthSettings;
 import dev.gitsync.config.Credential;
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.git.Git;
 import dev.gitsync.git.GitException;
 import dev.gitsync.http.HttpTransport;
@@ -12,8 +13,6 @@ import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,7 +125,8 @@ public final class Authenticator {
     String file = c.passwordFile().orElseThrow();
     try {
       // Only the line ending goes: spaces can be part of a password.
-      String p = Files.readString(Path.of(file), StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
+      String p =
+          BoundedFiles.readString(Path.of(file), BoundedFiles.SMALL).replaceAll("[\r\n]+$", "");
       redactor.register(p);
       return p;
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.gitsync.auth;
 
 import dev.gitsync.config.GitHubAppSettings;
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.http.HttpTransport;
 import dev.gitsync.http.InboundResponse;
 import dev.gitsync.http.OutboundRequest;
@@ -9,7 +10,6 @@ import dev.gitsync.json.JsonStrings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -103,7 +103,7 @@ final class GitHubApp {
     }
     String file = settings.privateKeyFile().orElseThrow();
     try {
-      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      return BoundedFiles.readString(Path.of(file), BoundedFiles.SMALL);
     } catch (IOException e) {
       throw new IOException(
           "can't read the GitHub app private key file "

@@ -17,7 +17,7 @@ public final class AddUser {
   /** Adds the entry if the UID has none; returns true when a line was appended. */
   public static boolean ensure(Path passwd, int uid, int gid, String home) throws IOException {
     if (Files.exists(passwd)) {
-      for (String line : Files.readAllLines(passwd, StandardCharsets.UTF_8)) {
+      for (String line : BoundedFiles.readString(passwd, 16 * BoundedFiles.SMALL).split("\n")) {
         String[] f = line.split(":", -1);
         if (f.length > 2 && f[2].equals(Integer.toString(uid))) {
           return false;

@@ -1,10 +1,10 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.http.InboundResponse;
 import dev.gitsync.http.OutboundRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.AbstractMap;
@@ -69,7 +69,7 @@ final class GenericWebhook implements Provider {
     add(h, "Gitsync-Hash", e.hash());
     add(h, "Idempotency-Key", d.key());
     if (sink.secretFile().isPresent()) {
-      String secret = Files.readString(sink.secretFile().get(), StandardCharsets.UTF_8).strip();
+      String secret = BoundedFiles.readString(sink.secretFile().get(), BoundedFiles.SMALL).strip();
       if (sink.signature().equals("standard") || sink.signature().equals("both")) {
         long ts = Instant.now().getEpochSecond();
         byte[] key =

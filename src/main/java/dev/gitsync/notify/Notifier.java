@@ -276,7 +276,11 @@ public final class Notifier implements AutoCloseable {
       state.failingSince = null;
     }
     if (!hash.equals(state.announced)) {
-      publish(event(EventType.SYNC_SUCCEEDED, hash, previous, "", 0, Duration.ZERO, changes.get()));
+      NotifyEvent e =
+          event(EventType.SYNC_SUCCEEDED, hash, previous, "", 0, Duration.ZERO, changes.get());
+      // The id is derived from what is announced, so an announcement repeated after a crash
+      // (outbox written, state not yet saved) carries the same idempotency key.
+      publish(e.withId(successId(hash, state.announced)));
       state.announced = hash;
     }
     save();
@@ -371,6 +375,13 @@ public final class Notifier implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  private String successId(String hash, String lastAnnounced) {
+    return UUID.nameUUIDFromBytes(
+            ("sync.succeeded\n" + repo + "\n" + ref + "\n" + hash + "\n" + lastAnnounced)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
   }
 
   private NotifyEvent event(

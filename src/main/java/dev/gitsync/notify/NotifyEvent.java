@@ -78,6 +78,29 @@ public record NotifyEvent(
         name);
   }
 
+  /** A copy with another id. */
+  public NotifyEvent withId(String newId) {
+    return new NotifyEvent(
+        type,
+        newId,
+        time,
+        repo,
+        ref,
+        hash,
+        previousHash,
+        error,
+        failures,
+        brokenFor,
+        commits,
+        moreCommits,
+        diffSummary,
+        commitUrl,
+        compareUrl,
+        pod,
+        namespace,
+        hook);
+  }
+
   /** The first seven digits of the hash. */
   public String shortHash() {
     return hash.length() > 7 ? hash.substring(0, 7) : hash;

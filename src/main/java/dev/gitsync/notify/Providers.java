@@ -1,5 +1,6 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.http.InboundResponse;
 import dev.gitsync.http.OutboundRequest;
 import dev.gitsync.json.JsonParser;
@@ -7,7 +8,6 @@ import dev.gitsync.log.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +161,8 @@ final class Providers {
   static final class SlackBot implements Provider {
     @Override
     public OutboundRequest render(NotifyEvent e, Sink sink, DeliveryInfo d) throws IOException {
-      String token = Files.readString(sink.tokenFile().orElseThrow()).strip();
+      String token =
+          BoundedFiles.readString(sink.tokenFile().orElseThrow(), BoundedFiles.SMALL).strip();
       Map<String, Object> p = SlackWebhook.slackPayload(e, sink);
       p.put("channel", sink.channel());
       p.put("unfurl_links", false);

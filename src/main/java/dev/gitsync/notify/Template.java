@@ -1,8 +1,7 @@
 package dev.gitsync.notify;
 
+import dev.gitsync.fs.BoundedFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class Template {
   public static Template load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = BoundedFiles.readString(file, BoundedFiles.SMALL);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "can't read template_file " + file + ": " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.gitsync.sync;
 
 import dev.gitsync.config.Config;
 import dev.gitsync.fs.AbsPath;
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.fs.FileOps;
 import dev.gitsync.fs.LockFiles;
 import dev.gitsync.fs.Publisher;
@@ -12,7 +13,9 @@ import dev.gitsync.log.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -101,12 +104,35 @@ public final class SyncPass implements Step {
       return o;
     } catch (GitException | IOException | RuntimeException e) {
       deep = true;
-      throw new SyncException(log.redactor().redact(String.valueOf(e.getMessage())), e);
+      throw new SyncException(
+          log.redactor().redact(String.valueOf(e.getMessage())) + lowSpace(), e);
     } catch (SyncException e) {
       deep = true;
       throw e;
     }
   }
+
+  /**
+   * A hint when the root's file system is nearly full: git often says only "unable to write file",
+   * so a full disk would otherwise look like a mystery.
+   */
+  private String lowSpace() {
+    try {
+      java.nio.file.FileStore store = Files.getFileStore(root.path());
+      long free = store.getUsableSpace();
+      long total = store.getTotalSpace();
+      if (free < LOW_SPACE_BYTES || total > 0 && free * 20 < total) {
+        return String.format(
+            " (the file system of --root has only %.1f MiB free of %.1f MiB: is it full?)",
+            free / 1048576.0, total / 1048576.0);
+      }
+    } catch (IOException | RuntimeException unknown) {
+      // No hint then.
+    }
+    return "";
+  }
+
+  private static final long LOW_SPACE_BYTES = 256L * 1024 * 1024;
 
   private Outcome sync() throws GitException, IOException, InterruptedException, SyncException {
     preflight.run(deep);
@@ -269,7 +295,8 @@ public final class SyncPass implements Step {
     if (!Files.exists(fh)) {
       return null;
     }
-    String s = Files.readString(fh, StandardCharsets.UTF_8);
+    // Only the first line matters; FETCH_HEAD is written by git, but it is read bounded anyway.
+    String s = new String(BoundedFiles.readBytes(fh, 1024 * 1024), StandardCharsets.UTF_8);
     int end = 0;
     while (end < s.length() && Character.digit(s.charAt(end), 16) >= 0) {
       end++;
@@ -289,7 +316,9 @@ public final class SyncPass implements Step {
       if (FileOps.isEmptyDir(dir) || !Files.isRegularFile(dir.resolve(".git"))) {
         return false;
       }
-      String head = Files.readString(meta.resolve("HEAD"), StandardCharsets.UTF_8).trim();
+      String head =
+          new String(BoundedFiles.readBytes(meta.resolve("HEAD"), 4096), StandardCharsets.UTF_8)
+              .trim();
       if (!head.equals(hash.hex())) {
         log.info(0, "worktree HEAD does not match its hash", "path", wt.toString(), "head", head);
         return false;
@@ -330,9 +359,8 @@ public final class SyncPass implements Step {
       throws GitException, IOException, InterruptedException {
     Path meta = gitDir.resolve("worktrees").resolve(hash.hex());
     Path rel = wt.path().relativize(meta);
-    Files.writeString(wt.path().resolve(".git"), "gitdir: " + rel + "\n", StandardCharsets.UTF_8);
-    Files.writeString(
-        meta.resolve("gitdir"), wt.path().resolve(".git") + "\n", StandardCharsets.UTF_8);
+    writeNoFollow(wt.path().resolve(".git"), "gitdir: " + rel + "\n");
+    writeNoFollow(meta.resolve("gitdir"), wt.path().resolve(".git") + "\n");
     if (config.sparseCheckoutFile().isPresent()) {
       // Re-read every time, so changed patterns apply from the next commit on (as upstream).
       log.info(0, "configuring worktree sparse checkout");
@@ -356,6 +384,21 @@ public final class SyncPass implements Step {
       git.submoduleUpdate(
           wt.path(), config.submodules() == Config.Submodules.RECURSIVE, config.depth());
     }
+  }
+
+  /** Writes a small file in place of whatever is there; a symlink is replaced, never followed. */
+  private static void writeNoFollow(Path file, String content) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      Files.delete(file);
+    }
+    Files.writeString(
+        file,
+        content,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
