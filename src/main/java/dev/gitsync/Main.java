@@ -31,6 +31,7 @@ import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
 import dev.gitsync.notify.Notifier;
+import dev.gitsync.notify.NotifyTest;
 import dev.gitsync.process.SystemProcessRunner;
 import dev.gitsync.sync.Preflight;
 import dev.gitsync.sync.PublishGate;
@@ -153,53 +154,26 @@ public final class Main {
    * {@code --notify-test}: one message to every sink, one line per result, exit 0 if all worked.
    */
   private int notifyTest(Config config) {
-    Redactor redactor = new Redactor();
     Log log =
         new Log(
             "notify",
             config.verbosity(),
             err,
             Clock.systemDefaultZone(),
-            redactor,
+            new Redactor(),
             Optional.empty());
-    Path dir = null;
-    try (JdkHttpTransport transport = new JdkHttpTransport()) {
-      dir = Files.createTempDirectory("git-sync-notify-test");
-      try (Notifier n =
-          new Notifier(
-              notifySettings(config, dir),
-              transport,
-              log,
-              Clock.systemDefaultZone(),
-              (a, b, c, d) -> {},
-              config.repo(),
-              config.ref())) {
-        n.start();
-        int failed = 0;
-        for (String[] result : n.test()) {
-          if (result[1].isEmpty()) {
-            out.println("ok      " + result[0]);
-          } else {
-            failed++;
-            out.println("FAILED  " + result[0] + ": " + redactor.redact(result[1]));
-          }
-        }
-        out.println(failed == 0 ? "all notification sinks work" : failed + " sink(s) failed");
-        return failed == 0 ? 0 : 1;
-      }
-    } catch (IOException e) {
-      err.println("ERROR: --notify-test: " + redactor.redact(String.valueOf(e.getMessage())));
-      return 1;
+    Path outbox = AbsPath.of(config.notifications().outbox(), config.root().path()).path();
+    try (JdkHttpTransport transport = new JdkHttpTransport(false)) {
+      return NotifyTest.run(
+          notifySettings(config, outbox),
+          transport,
+          log,
+          Clock.systemDefaultZone(),
+          out,
+          config.repo(),
+          config.ref());
     } catch (InterruptedException e) {
       return 128 + stopSignal.get();
-    } finally {
-      if (dir != null) {
-        try {
-          dev.gitsync.fs.FileOps.removeAll(dir);
-        } catch (IOException ignored) {
-          // A leftover temp dir is harmless.
-        }
-      }
     }
   }
 
@@ -398,6 +372,10 @@ public final class Main {
       }
       JdkHttpTransport transport = new JdkHttpTransport();
       owned.add(transport);
+      // Deliveries never follow redirects (a redirected POST becomes a GET whose 200 would count
+      // as delivered); neither does askpass (upstream takes its answer as it is).
+      JdkHttpTransport noRedirects = new JdkHttpTransport(false);
+      owned.add(noRedirects);
       Optional<Notifier> notifier = Optional.empty();
       Path outbox = AbsPath.of(config.notifications().outbox(), root.path()).path();
       if (config.notifications().enabled()) {
@@ -405,7 +383,7 @@ public final class Main {
           Notifier n =
               new Notifier(
                   notifySettings(config, outbox),
-                  transport,
+                  noRedirects,
                   log.named("notify"),
                   clock,
                   metrics::notification,
@@ -497,8 +475,6 @@ public final class Main {
       }
       Preflight preflight = Preflight.NONE;
       if (config.auth().storesCredentials()) {
-        JdkHttpTransport noRedirects = new JdkHttpTransport(false);
-        owned.add(noRedirects);
         preflight =
             new Authenticator(
                     config.auth(),

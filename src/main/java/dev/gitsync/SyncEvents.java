@@ -8,9 +8,9 @@ import dev.gitsync.http.Health;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
-import dev.gitsync.notify.Changes;
-import dev.gitsync.notify.Commit;
 import dev.gitsync.notify.Notifier;
+import dev.gitsync.notify.event.Changes;
+import dev.gitsync.notify.event.Commit;
 import dev.gitsync.sync.SyncListener;
 import dev.gitsync.sync.SyncPass;
 import java.nio.file.Path;
@@ -89,7 +89,14 @@ final class SyncEvents implements SyncListener {
           new HookContext(hash, previous, ref, repo, link, o.worktree().path(), clock.instant());
       hooks.forEach(h -> h.send(c));
     }
-    notifier.ifPresent(n -> n.synced(hash, previous, () -> changes(previous, hash)));
+    if (notifier.isPresent()) {
+      // The changes are described here, on the sync thread but outside the notifier's lock, and
+      // only when a commit is to be announced (a poll that found nothing new runs no git).
+      Notifier n = notifier.get();
+      Optional<String> base = n.announcementBase(hash, previous);
+      Changes c = base.map(b -> changes(b, hash)).orElse(Changes.NONE);
+      n.synced(hash, base.orElse(previous), c);
+    }
   }
 
   /** The commits and diff summary between two commits; empty when git cannot tell. */

@@ -11,4 +11,7 @@ public interface HttpTransport {
    * @throws InterruptedException on shutdown
    */
   InboundResponse send(OutboundRequest request) throws IOException, InterruptedException;
+
+  /** Prepares what the first request needs (a client, TLS), so that it leaves at once. */
+  default void warmUp() {}
 }

@@ -75,6 +75,15 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
   }
 
   @Override
+  public void warmUp() {
+    try {
+      client();
+    } catch (IOException | RuntimeException e) {
+      // The first request will report it.
+    }
+  }
+
+  @Override
   public InboundResponse send(OutboundRequest r) throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(r.uri())

@@ -141,7 +141,7 @@ public final class Metrics {
     }
   }
 
-  /** Where queue depth and oldest-pending age per sink come from. */
+  /** Where queue depth, oldest-pending age and whether it is disabled, per sink, come from. */
   public void notificationQueues(java.util.function.Supplier<java.util.Map<String, double[]>> s) {
     queues = s;
   }
@@ -163,13 +163,21 @@ public final class Metrics {
             "Age of the oldest notification waiting per sink",
             Family.Type.GAUGE,
             "sink");
+    Family disabled =
+        new Family(
+            "git_sync_notification_sink_disabled",
+            "1 while a sink is disabled (its service said it is gone), else 0",
+            Family.Type.GAUGE,
+            "sink");
     q.forEach(
         (sink, v) -> {
           depth.set(v[0], sink);
           age.set(v[1], sink);
+          disabled.set(v.length > 2 ? v[2] : 0, sink);
         });
     depth.write(sb);
     age.write(sb);
+    disabled.write(sb);
   }
 
   /** The Prometheus text exposition (version 0.0.4), families sorted by name. */

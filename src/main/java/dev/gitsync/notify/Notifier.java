@@ -5,33 +5,44 @@ import dev.gitsync.fs.FileOps;
 import dev.gitsync.http.HttpTransport;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
+import dev.gitsync.notify.delivery.Delivery;
+import dev.gitsync.notify.delivery.NotifyObserver;
+import dev.gitsync.notify.delivery.Outbox;
+import dev.gitsync.notify.delivery.RetryPolicy;
+import dev.gitsync.notify.delivery.SinkStates;
+import dev.gitsync.notify.delivery.SinkWorker;
+import dev.gitsync.notify.event.Changes;
+import dev.gitsync.notify.event.EventType;
+import dev.gitsync.notify.event.NotifyEvent;
+import dev.gitsync.notify.provider.Providers;
+import dev.gitsync.notify.sink.Sink;
+import dev.gitsync.notify.sink.SinkParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
- * Owns notifications: decides which events to send (the anti-spam policy), writes each delivery to
- * the outbox, and runs one {@link SinkWorker} per sink.
- *
- * <p>Policy: a success is announced once per commit (remembered across restarts); failures alert
- * only after {@code --notify-failure-threshold} consecutive failures, then at most once per {@code
- * --notify-repeat-interval} while failing; the first success after an alert sends a recovery with
- * how long syncing was broken; a failing hook alerts once per hook and commit; giving up is always
- * sent. Sinks come from {@code --notify}/{@code $GITSYNC_NOTIFY} and {@code --notify-file}, which
- * is re-read when it changes (a rotated Secret).
+ * Owns notifications: asks the {@link NotifyPolicy} which events to send, writes each delivery to
+ * the outbox, and runs one {@link SinkWorker} per sink. Sinks come from {@code --notify}/{@code
+ * $GITSYNC_NOTIFY} and {@code --notify-file}, which is re-read when it changes (a rotated Secret).
+ * A disabled sink's events are skipped (counted, and logged at most every ten minutes) until the
+ * sink is due for a probe ({@link SinkStates}); then the next event tries it.
  */
 public final class Notifier implements AutoCloseable {
+  private static final Duration SKIP_LOG_EVERY = Duration.ofMinutes(10);
+
   private final Settings settings;
   private final HttpTransport transport;
   private final Log log;
@@ -39,9 +50,11 @@ public final class Notifier implements AutoCloseable {
   private final NotifyObserver observer;
   private final Outbox outbox;
   private final NotifyState state;
+  private final NotifyPolicy policy;
   private final RetryPolicy retry = new RetryPolicy(new Random());
   private final Map<String, SinkWorker> workers = new LinkedHashMap<>();
-  private final List<Delivery> orphans = new ArrayList<>();
+  private final Map<String, Instant> skipLogged = new HashMap<>();
+  private final Map<String, Integer> skipped = new HashMap<>();
   private long notifyFileStamp = -1;
   private final String repo;
   private final String ref;
@@ -71,7 +84,12 @@ public final class Notifier implements AutoCloseable {
       String namespace,
       boolean groupWrite) {}
 
-  /** A notifier; {@link #start()} loads the outbox and starts the sinks. */
+  /**
+   * A notifier; {@link #start()} loads the outbox and starts the sinks.
+   *
+   * @param transport must not follow redirects: a redirected POST becomes a GET, whose 200 would
+   *     count as delivered
+   */
   public Notifier(
       Settings settings,
       HttpTransport transport,
@@ -92,6 +110,8 @@ public final class Notifier implements AutoCloseable {
     FileOps.mkdirs(settings.dir(), settings.groupWrite());
     this.outbox = new Outbox(settings.dir(), settings.groupWrite());
     this.state = NotifyState.load(settings.dir(), settings.groupWrite(), log);
+    this.policy =
+        new NotifyPolicy(settings.failureThreshold(), settings.repeatInterval(), state.policy());
   }
 
   /**
@@ -133,7 +153,7 @@ public final class Notifier implements AutoCloseable {
     return errs;
   }
 
-  private static List<String> readFile(Path f) throws IOException {
+  static List<String> readFile(Path f) throws IOException {
     List<String> out = new ArrayList<>();
     for (String line : BoundedFiles.readString(f, BoundedFiles.SMALL).split("\\R")) {
       String t = line.strip();
@@ -144,9 +164,35 @@ public final class Notifier implements AutoCloseable {
     return out;
   }
 
-  /** Loads pending deliveries and starts a worker per sink. */
+  /** Every configured sink (the file read now), for {@code --notify-test}. */
+  static List<Sink> sinks(Settings settings) throws IOException {
+    List<String> urls = new ArrayList<>(settings.urls());
+    if (settings.file().isPresent()) {
+      urls.addAll(readFile(settings.file().get()));
+    }
+    List<Sink> out = new ArrayList<>();
+    for (String u : urls) {
+      out.add(SinkParser.parse(u));
+    }
+    return out;
+  }
+
+  /**
+   * Loads pending deliveries and starts a worker per sink; in the background, makes the HTTP client
+   * and renders a sample of each kind, so the first real message leaves at once.
+   */
   public synchronized void start() throws IOException {
+    Thread warm =
+        new Thread(
+            () -> {
+              transport.warmUp();
+              Providers.warmUp();
+            },
+            "notify-warm-up");
+    warm.setDaemon(true);
+    warm.start();
     reloadSinks();
+    List<Delivery> orphans = new ArrayList<>();
     for (Delivery d : outbox.load(log)) {
       SinkWorker w = workers.get(d.sinkId());
       if (w != null) {
@@ -163,7 +209,6 @@ public final class Notifier implements AutoCloseable {
       log.error(
           orphans.size() + " pending notification(s) for sinks no longer configured",
           "dropping notifications for removed sinks");
-      orphans.clear();
     }
   }
 
@@ -176,6 +221,10 @@ public final class Notifier implements AutoCloseable {
         long stamp = Files.getLastModifiedTime(f).toMillis() ^ Files.size(f);
         if (stamp == notifyFileStamp && !workers.isEmpty()) {
           return;
+        }
+        if (notifyFileStamp != -1) {
+          // A new file may hold the fix for a disabled sink: try them all again.
+          state.sinks().probeAllNow();
         }
         notifyFileStamp = stamp;
         urls.addAll(readFile(f));
@@ -203,11 +252,20 @@ public final class Notifier implements AutoCloseable {
         log.info(0, "notification sink removed", "sink", id);
       }
     }
+    state.sinks().retain(wanted.keySet());
     for (Sink s : wanted.values()) {
       if (!workers.containsKey(s.id())) {
         SinkWorker w =
             new SinkWorker(
-                s, transport, outbox, state, clock, retry, settings.maxAge(), log, observer);
+                s,
+                transport,
+                outbox,
+                state.sinks(),
+                clock,
+                retry,
+                settings.maxAge(),
+                log,
+                observer);
         workers.put(s.id(), w);
         w.start();
         log.info(
@@ -235,71 +293,57 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** Queue depth and age of the oldest pending message, per sink. */
+  /** Per sink: queue depth, age of the oldest pending message, and 1 when it is disabled. */
   public synchronized Map<String, double[]> queues() {
     Map<String, double[]> m = new LinkedHashMap<>();
     Instant now = clock.instant();
     for (SinkWorker w : workers.values()) {
       double age = w.oldest().map(t -> Duration.between(t, now).toMillis() / 1000.0).orElse(0.0);
-      m.put(w.sink().name(), new double[] {w.depth(), age});
+      double disabled = state.sinks().disabled(w.sink().id()).isPresent() ? 1 : 0;
+      m.put(w.sink().name(), new double[] {w.depth(), age, disabled});
     }
     return m;
   }
 
   /**
-   * A sync pass succeeded. Sends a recovery after a failure alert, and announces {@code hash}
-   * unless it was announced before.
+   * When a success at {@code hash} will be announced, the commit its changes are described from
+   * (the last commit announced, else {@code previous}); empty when there is nothing to announce.
+   * The caller describes the changes (running git) before calling {@link #synced}, outside any lock
+   * of the notifier.
    */
-  public synchronized void synced(String hash, String previous, Supplier<Changes> changes) {
+  public synchronized Optional<String> announcementBase(String hash, String previous) {
+    return policy.announcementBase(hash, previous);
+  }
+
+  /**
+   * A sync pass succeeded with {@code hash} published. Sends a recovery after a failure alert, and
+   * announces {@code hash} (changes since {@code base}) unless it was announced before.
+   */
+  public synchronized void synced(String hash, String base, Changes changes) {
     reloadSinks();
-    if (!state.failing && hash.equals(state.announced)) {
+    NotifyPolicy.Success s = policy.succeeded(hash, clock.instant());
+    if (s == NotifyPolicy.Success.NOTHING) {
       return; // A poll that found nothing new: no event, no state to write.
     }
-    Instant now = clock.instant();
-    if (state.failing) {
-      if (state.alerted) {
-        Duration broken =
-            state.failingSince == null ? Duration.ZERO : Duration.between(state.failingSince, now);
-        publish(
-            event(
-                EventType.SYNC_RECOVERED,
-                hash,
-                previous,
-                "",
-                state.failures,
-                broken,
-                Changes.NONE));
-      }
-      state.failing = false;
-      state.alerted = false;
-      state.failures = 0;
-      state.failingSince = null;
+    if (s.recovered()) {
+      publish(
+          event(EventType.SYNC_RECOVERED, hash, "", "", s.failures(), s.brokenFor(), Changes.NONE));
     }
-    if (!hash.equals(state.announced)) {
+    if (s.announce()) {
       NotifyEvent e =
-          event(EventType.SYNC_SUCCEEDED, hash, previous, "", 0, Duration.ZERO, changes.get());
-      // The id is derived from what is announced, so an announcement repeated after a crash
-      // (outbox written, state not yet saved) carries the same idempotency key.
-      publish(e.withId(successId(hash, state.announced)));
-      state.announced = hash;
+          event(EventType.SYNC_SUCCEEDED, hash, base, "", 0, Duration.ZERO, changes)
+              // The id is derived from what is announced, so an announcement repeated after a
+              // crash (outbox written, state not yet saved) carries the same idempotency key.
+              .withId(successId(hash, s.lastAnnounced()));
+      publish(e);
     }
-    save();
+    state.policy(policy.snapshot());
   }
 
   /** A sync pass failed for the {@code failures}-th time in a row. */
   public synchronized void failed(String error, int failures, String currentHash) {
     reloadSinks();
-    Instant now = clock.instant();
-    if (!state.failing) {
-      state.failing = true;
-      state.failingSince = now;
-    }
-    state.failures = failures;
-    boolean due =
-        !state.alerted
-            || state.lastAlert == null
-            || Duration.between(state.lastAlert, now).compareTo(settings.repeatInterval()) >= 0;
-    if (failures >= settings.failureThreshold() && due) {
+    if (policy.failed(failures, clock.instant())) {
       publish(
           event(
               EventType.SYNC_FAILED,
@@ -309,56 +353,25 @@ public final class Notifier implements AutoCloseable {
               failures,
               Duration.ZERO,
               Changes.NONE));
-      state.alerted = true;
-      state.lastAlert = now;
     }
-    save();
+    state.policy(policy.snapshot());
   }
 
   /** A hook failed; alerts once per hook and commit. */
   public synchronized void hookFailed(String hook, String hash, String error) {
-    if (hash.equals(state.hookAlerted.get(hook))) {
+    if (!policy.hookFailed(hook, hash)) {
       return;
     }
-    state.hookAlerted.put(hook, hash);
     publish(
         event(EventType.HOOK_FAILED, hash, "", error, 0, Duration.ZERO, Changes.NONE)
             .withHook(hook));
-    save();
+    state.policy(policy.snapshot());
   }
 
   /** git-sync is about to exit after too many failures. */
   public synchronized void givingUp(String error, int failures, String currentHash) {
     publish(
         event(EventType.GIVING_UP, currentHash, "", error, failures, Duration.ZERO, Changes.NONE));
-  }
-
-  /**
-   * Sends one test message to every sink, once, and reports each result ({@code --notify-test}).
-   *
-   * @return sink name and host → empty when delivered, else the reason
-   */
-  public List<String[]> test() throws InterruptedException {
-    NotifyEvent e = event(EventType.TEST, "", "", "", 0, Duration.ZERO, Changes.NONE);
-    List<String[]> results = new ArrayList<>();
-    List<SinkWorker> ws;
-    synchronized (this) {
-      ws = new ArrayList<>(workers.values());
-    }
-    for (SinkWorker w : ws) {
-      Sink s = w.sink();
-      Provider p = Providers.forKind(s.kind());
-      String outcome;
-      try {
-        Verdict v =
-            p.judge(transport.send(p.render(e, s, new Provider.DeliveryInfo(e.id(), ""))), s);
-        outcome = v.outcome() == Verdict.Outcome.DELIVERED ? "" : v.reason();
-      } catch (IOException ex) {
-        outcome = log.redactor().redact(String.valueOf(ex.getMessage()));
-      }
-      results.add(new String[] {s.name() + " (" + s.host() + ")", outcome});
-    }
-    return results;
   }
 
   /** Waits up to {@code max} for every sink to deliver what is pending. */
@@ -380,11 +393,11 @@ public final class Notifier implements AutoCloseable {
   private String successId(String hash, String lastAnnounced) {
     return UUID.nameUUIDFromBytes(
             ("sync.succeeded\n" + repo + "\n" + ref + "\n" + hash + "\n" + lastAnnounced)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 
-  private NotifyEvent event(
+  NotifyEvent event(
       EventType t,
       String hash,
       String previous,
@@ -418,12 +431,32 @@ public final class Notifier implements AutoCloseable {
         "");
   }
 
-  /** Writes one delivery per interested sink to the outbox, then hands it to the sink. */
+  /**
+   * Writes one delivery per interested sink to the outbox, then hands it to the sink. A disabled
+   * sink gets it only when it is due for a probe (its fingerprint changed, or its probe time came).
+   */
   private void publish(NotifyEvent e) {
+    Instant now = clock.instant();
     for (SinkWorker w : workers.values()) {
       Sink s = w.sink();
-      if (!s.events().contains(e.type()) || state.disabled.contains(s.id())) {
+      if (!s.events().contains(e.type())) {
         continue;
+      }
+      Optional<SinkStates.Disabled> dis = state.sinks().disabled(s.id());
+      if (dis.isPresent()) {
+        boolean changed = !SinkWorker.fingerprint(s).equals(dis.get().fingerprint());
+        if (!changed && now.isBefore(dis.get().nextProbe())) {
+          skip(s, e, dis.get());
+          continue;
+        }
+        log.info(
+            0,
+            "trying a disabled notification sink again",
+            "sink",
+            s.name(),
+            "why",
+            changed ? "its URL, token or secret file changed" : "its probe time came");
+        state.sinks().reprobe(s.id());
       }
       Delivery d = new Delivery(outbox.nextSeq(), s.id(), e, 0, e.time());
       try {
@@ -439,11 +472,27 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  private void save() {
-    try {
-      state.save();
-    } catch (IOException e) {
-      log.error(String.valueOf(e.getMessage()), "can't save notification state");
+  private void skip(Sink s, NotifyEvent e, SinkStates.Disabled d) {
+    observer.delivery(s.name(), e.type().wire(), "dropped", "disabled");
+    int n = skipped.merge(s.id(), 1, Integer::sum);
+    Instant now = clock.instant();
+    Instant last = skipLogged.get(s.id());
+    if (last == null || Duration.between(last, now).compareTo(SKIP_LOG_EVERY) >= 0) {
+      skipLogged.put(s.id(), now);
+      skipped.put(s.id(), 0);
+      log.error(
+          d.reason(),
+          "notification skipped: the sink is disabled",
+          "sink",
+          s.name(),
+          "event",
+          e.type().wire(),
+          "skipped",
+          n,
+          "disabledSince",
+          d.since().toString(),
+          "nextProbe",
+          d.nextProbe().toString());
     }
   }
 

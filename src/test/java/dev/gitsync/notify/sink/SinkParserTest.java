@@ -1,8 +1,9 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gitsync.notify.event.EventType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.provider;
 
+import dev.gitsync.notify.event.Commit;
+import dev.gitsync.notify.event.EventType;
+import dev.gitsync.notify.event.NotifyEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +13,11 @@ import java.util.Map;
  * The content a person wants in the channel, built once per event and formatted by each provider
  * with its own {@link Markup}: a title, a body (commits, diff summary, error, links), facts (repo,
  * ref, commit, pod), and a severity for colours.
+ *
+ * <p>Design: limits are kept per field, on plain text, before escaping: a commit subject is cut to
+ * {@link #MAX_SUBJECT} characters, the error to what the body has room for, and when the body must
+ * still shrink, whole commit lines give way ("… and N more") while the Compare and Commit links
+ * stay. Nothing is cut after escaping, so no cut splits an entity, a link or a grapheme.
  */
 final class Message {
   /** Colour class of a message. */
@@ -29,6 +37,9 @@ final class Message {
   record Fact(String name, String value) {}
 
   static final int MAX_ERROR = 1500;
+  static final int MAX_SUBJECT = 150;
+  static final int MAX_AUTHOR = 60;
+  static final int MAX_FACT = 300;
 
   final NotifyEvent event;
 
@@ -51,10 +62,18 @@ final class Message {
     }
   }
 
-  /** The title, plain text. */
+  /** True for the events people must see in the channel, not only in a thread. */
+  boolean isAlert() {
+    return event.type() == EventType.SYNC_FAILED
+        || event.type() == EventType.GIVING_UP
+        || event.type() == EventType.SYNC_RECOVERED
+        || event.type() == EventType.HOOK_FAILED;
+  }
+
+  /** The title, plain text (the repo's name and the ref are cut to sane lengths). */
   String title() {
     NotifyEvent e = event;
-    String what = e.repoName() + " " + e.ref();
+    String what = Text.cut(e.repoName(), 80) + " " + Text.cut(e.ref(), 80);
     switch (e.type()) {
       case SYNC_SUCCEEDED:
         return "✅ Synced "
@@ -86,32 +105,18 @@ final class Message {
     }
   }
 
-  /** The body in {@code m}'s markup. */
-  String body(Markup m) {
+  /** The body in {@code m}'s markup, at most {@code max} characters. */
+  String body(Markup m, int max) {
     NotifyEvent e = event;
-    List<String> lines = new ArrayList<>();
-    if (e.type() == EventType.SYNC_SUCCEEDED) {
-      for (Commit c : e.commits()) {
-        lines.add(
-            "• " + m.code(c.shortHash()) + " " + m.esc(c.subject()) + " — " + m.esc(c.author()));
-      }
-      if (e.moreCommits() > 0) {
-        lines.add("… and " + e.moreCommits() + " more");
-      } else if (e.moreCommits() < 0) {
-        lines.add("… older commits not fetched (shallow clone, see --depth)");
-      }
-      if (!e.diffSummary().isEmpty()) {
-        lines.add(m.esc(e.diffSummary()));
-      }
+    List<String> tail = new ArrayList<>();
+    if (e.type() == EventType.SYNC_SUCCEEDED && !e.diffSummary().isEmpty()) {
+      tail.add(m.esc(Text.cut(e.diffSummary(), 200)));
     }
     if (e.type() == EventType.SYNC_RECOVERED && !e.hash().isEmpty()) {
-      lines.add("Now at " + m.code(e.shortHash()) + ".");
-    }
-    if (!e.error().isEmpty()) {
-      lines.add(m.codeBlock(truncate(e.error(), MAX_ERROR)));
+      tail.add("Now at " + m.code(e.shortHash()) + ".");
     }
     if (e.type() == EventType.GIVING_UP) {
-      lines.add("The process exits now; Kubernetes will restart it.");
+      tail.add("The process exits now; Kubernetes will restart it.");
     }
     List<String> links = new ArrayList<>();
     if (!e.compareUrl().isEmpty()) {
@@ -121,28 +126,75 @@ final class Message {
       links.add(m.link(e.commitUrl(), "Commit " + e.shortHash()));
     }
     if (!links.isEmpty()) {
-      lines.add(String.join(" | ", links));
+      tail.add(String.join(" | ", links));
     }
-    return String.join("\n", lines);
+    int budget = max - String.join("\n", tail).length() - (tail.isEmpty() ? 0 : 1);
+    List<String> head = new ArrayList<>();
+    if (e.type() == EventType.SYNC_SUCCEEDED) {
+      head.addAll(commitLines(m, budget));
+    }
+    if (!e.error().isEmpty() && budget > 20) {
+      head.add(
+          Text.cutEscaped(
+              Text.cut(e.error(), MAX_ERROR), budget - (head.isEmpty() ? 0 : 1), m::codeBlock));
+    }
+    head.addAll(tail);
+    String body = String.join("\n", head);
+    // Only when even the fixed lines do not fit (absurd limits): cut at a safe place.
+    return body.length() <= max ? body : Text.cutMarkup(body, max);
+  }
+
+  /** The commit lines that fit in {@code budget}, with "… and N more" for the rest. */
+  private List<String> commitLines(Markup m, int budget) {
+    NotifyEvent e = event;
+    List<String> all = new ArrayList<>();
+    for (Commit c : e.commits()) {
+      all.add(
+          "• "
+              + m.code(c.shortHash())
+              + " "
+              + m.esc(Text.cut(c.subject(), MAX_SUBJECT))
+              + " — "
+              + m.esc(Text.cut(c.author(), MAX_AUTHOR)));
+    }
+    List<String> out = new ArrayList<>();
+    int used = 0;
+    int reserve = 60;
+    for (int i = 0; i < all.size(); i++) {
+      String line = all.get(i);
+      boolean last = i == all.size() - 1 && e.moreCommits() == 0;
+      if (used + line.length() + 1 + (last ? 0 : reserve) > budget) {
+        break;
+      }
+      out.add(line);
+      used += line.length() + 1;
+    }
+    int more = e.moreCommits() + (all.size() - out.size());
+    if (e.moreCommits() < 0) {
+      out.add("… older commits not fetched (shallow clone, see --depth)");
+    } else if (more > 0) {
+      out.add("… and " + more + " more");
+    }
+    return out;
   }
 
   /** One line of context: where this runs and what it syncs. */
   String context(Markup m) {
     String where =
         event.namespace().isEmpty() ? event.pod() : event.namespace() + "/" + event.pod();
-    return m.esc("pod " + where + " · " + event.repo() + " " + event.ref());
+    return m.esc(Text.cut("pod " + where + " · " + event.repo() + " " + event.ref(), 1000));
   }
 
   List<Fact> facts() {
     List<Fact> f = new ArrayList<>();
-    f.add(new Fact("Repo", event.repo()));
-    f.add(new Fact("Ref", event.ref()));
+    f.add(new Fact("Repo", Text.cut(event.repo(), MAX_FACT)));
+    f.add(new Fact("Ref", Text.cut(event.ref(), MAX_FACT)));
     if (!event.hash().isEmpty()) {
       f.add(new Fact("Commit", event.hash()));
     }
     String where =
         event.namespace().isEmpty() ? event.pod() : event.namespace() + "/" + event.pod();
-    f.add(new Fact("Pod", where));
+    f.add(new Fact("Pod", Text.cut(where, MAX_FACT)));
     return f;
   }
 
@@ -158,7 +210,7 @@ final class Message {
     v.put("short_hash", e.shortHash());
     v.put("previous_hash", e.previousHash());
     v.put("short_previous_hash", e.shortPrevious());
-    v.put("error", e.error());
+    v.put("error", Text.cut(e.error(), MAX_ERROR));
     v.put("failures", e.failures() == 0 ? "" : Integer.toString(e.failures()));
     v.put("broken_for", e.brokenFor().isZero() ? "" : human(e.brokenFor()));
     List<Map<String, Object>> commits = new ArrayList<>();
@@ -166,8 +218,8 @@ final class Message {
       Map<String, Object> cm = new LinkedHashMap<>();
       cm.put("hash", c.hash());
       cm.put("short_hash", c.shortHash());
-      cm.put("author", c.author());
-      cm.put("subject", c.subject());
+      cm.put("author", Text.cut(c.author(), MAX_AUTHOR));
+      cm.put("subject", Text.cut(c.subject(), MAX_SUBJECT));
       commits.add(cm);
     }
     v.put("commits", commits);
@@ -180,17 +232,6 @@ final class Message {
     v.put("hook", e.hook());
     v.put("time", e.time().toString());
     return v;
-  }
-
-  static String truncate(String s, int max) {
-    if (s.length() <= max) {
-      return s;
-    }
-    int cut = max - 1;
-    if (Character.isHighSurrogate(s.charAt(cut - 1))) {
-      cut--;
-    }
-    return s.substring(0, cut) + "…";
   }
 
   static String human(Duration d) {

@@ -1,10 +1,11 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.delivery;
 
 import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.fs.FileOps;
 import dev.gitsync.json.JsonParser;
 import dev.gitsync.log.Json;
 import dev.gitsync.log.Log;
+import dev.gitsync.notify.event.NotifyEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,18 +33,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery, and each carries the same idempotency key. Entries are named by a sequence number so
  * each sink's messages go out in order.
  */
-final class Outbox {
+public final class Outbox {
   private final Path dir;
   private final boolean groupWrite;
   private final AtomicLong seq = new AtomicLong();
 
-  Outbox(Path dir, boolean groupWrite) throws IOException {
+  /** The outbox in {@code dir}/pending (created, group-writable with {@code groupWrite}). */
+  public Outbox(Path dir, boolean groupWrite) throws IOException {
     this.dir = dir.resolve("pending");
     this.groupWrite = groupWrite;
     FileOps.mkdirs(this.dir, groupWrite);
   }
 
-  long nextSeq() {
+  /** The next sequence number. */
+  public long nextSeq() {
     return seq.incrementAndGet();
   }
 
@@ -52,7 +55,7 @@ final class Outbox {
   }
 
   /** Writes (or rewrites) an entry durably. */
-  void write(Delivery d) throws IOException {
+  public void write(Delivery d) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", d.seq());
     m.put("sink", d.sinkId());
@@ -65,13 +68,13 @@ final class Outbox {
   }
 
   /** Removes a confirmed or dropped entry. */
-  void remove(Delivery d) throws IOException {
+  public void remove(Delivery d) throws IOException {
     Files.deleteIfExists(file(d));
   }
 
   /** Loads every entry, oldest first; unreadable entries are set aside and logged. */
   @SuppressWarnings("unchecked")
-  List<Delivery> load(Log log) throws IOException {
+  public List<Delivery> load(Log log) throws IOException {
     List<Delivery> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.json")) {
       for (Path p : ds) {
@@ -106,7 +109,7 @@ final class Outbox {
   }
 
   /** Temp file (owner-only, or group-writable too), fsync, rename, fsync the directory. */
-  static void writeAtomically(Path dir, Path target, String content, boolean groupWrite)
+  public static void writeAtomically(Path dir, Path target, String content, boolean groupWrite)
       throws IOException {
     Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
     try {

@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.delivery;
 
 /** Told about deliveries (the metrics seam). */
 public interface NotifyObserver {

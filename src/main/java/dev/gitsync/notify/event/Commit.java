@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.event;
 
 /**
  * One commit in a notification.

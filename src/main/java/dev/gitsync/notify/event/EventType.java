@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.event;
 
 /** The events git-sync notifies about. */
 public enum EventType {

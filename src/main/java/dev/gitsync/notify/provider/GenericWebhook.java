@@ -1,8 +1,10 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.provider;
 
 import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.http.InboundResponse;
 import dev.gitsync.http.OutboundRequest;
+import dev.gitsync.notify.event.NotifyEvent;
+import dev.gitsync.notify.sink.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,12 +28,50 @@ import javax.crypto.spec.SecretKeySpec;
  * Signatures cover the exact bytes sent.
  */
 final class GenericWebhook implements Provider {
+  private static final java.util.regex.Pattern SCP =
+      java.util.regex.Pattern.compile("^(?:([^@/]+)@)?([^:/]+):(?!//)(.*)$");
+
+  /**
+   * The repo as a URI-reference for CloudEvents' {@code source}: an scp-like {@code
+   * git@host:org/repo.git} is not one (its first segment holds a colon), so it becomes {@code
+   * ssh://git@host/org/repo.git}.
+   */
+  static String source(String repo) {
+    if (!repo.contains("://")) {
+      java.util.regex.Matcher m = SCP.matcher(repo);
+      if (m.matches()) {
+        String user = m.group(1) == null ? "" : m.group(1) + "@";
+        String path = m.group(3).startsWith("/") ? m.group(3) : "/" + m.group(3);
+        return "ssh://" + user + m.group(2) + path;
+      }
+    }
+    return repo;
+  }
+
+  /**
+   * A header value as the CloudEvents HTTP binding (3.1.3.2) requires: space, {@code "}, {@code %}
+   * and everything outside printable ASCII percent-encoded as UTF-8.
+   */
+  static String percentEncode(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c <= 0x20 || c >= 0x7f || c == '"' || c == '%') {
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      } else {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
+  }
+
   @Override
   public OutboundRequest render(NotifyEvent e, Sink sink, DeliveryInfo d) throws IOException {
     Map<String, Object> event = e.toJson();
-    if (sink.template().isPresent()) {
-      event.put("text", sink.template().get().render(new Message(e).templateValues(), s -> s));
-    }
+    Providers.userText(new Message(e), sink, Markup.PLAIN, 40_000, d.warn())
+        .ifPresent(t -> event.put("text", t));
     List<Map.Entry<String, String>> h = new ArrayList<>();
     Object bodyValue = event;
     String contentType = "application/json";
@@ -44,7 +84,7 @@ final class GenericWebhook implements Provider {
               "id",
               d.key(),
               "source",
-              e.repo(),
+              source(e.repo()),
               "type",
               "io.k8s.git-sync." + e.type().wire(),
               "subject",
@@ -58,10 +98,10 @@ final class GenericWebhook implements Provider {
     } else if (sink.cloudEvents().equals("binary")) {
       bodyValue = event.get("data");
       add(h, "ce-specversion", "1.0");
-      add(h, "ce-id", d.key());
-      add(h, "ce-source", e.repo());
+      add(h, "ce-id", percentEncode(d.key()));
+      add(h, "ce-source", percentEncode(source(e.repo())));
       add(h, "ce-type", "io.k8s.git-sync." + e.type().wire());
-      add(h, "ce-subject", e.ref());
+      add(h, "ce-subject", percentEncode(e.ref()));
       add(h, "ce-time", e.time().toString());
     }
     byte[] body = Providers.json(bodyValue);

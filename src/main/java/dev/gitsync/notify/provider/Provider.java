@@ -1,14 +1,17 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.provider;
 
 import dev.gitsync.http.InboundResponse;
 import dev.gitsync.http.OutboundRequest;
+import dev.gitsync.notify.event.NotifyEvent;
+import dev.gitsync.notify.sink.Sink;
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * One service's strategy: it only <em>renders</em> an event into a request and <em>judges</em> the
  * answer. Sending, retrying, pacing and durability belong to the dispatcher.
  */
-interface Provider {
+public interface Provider {
   /**
    * Builds the request for {@code event}.
    *
@@ -25,6 +28,13 @@ interface Provider {
    *
    * @param key the idempotency key (stable across retries and restarts)
    * @param threadId the thread to reply in (Slack bot), or empty
+   * @param warn where to report a problem with the sink's configuration (e.g. a template that
+   *     renders empty); the caller logs each distinct warning once
    */
-  record DeliveryInfo(String key, String threadId) {}
+  record DeliveryInfo(String key, String threadId, Consumer<String> warn) {
+    /** Info without a thread, whose warnings go nowhere. */
+    public DeliveryInfo(String key) {
+      this(key, "", w -> {});
+    }
+  }
 }

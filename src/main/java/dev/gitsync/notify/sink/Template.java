@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.sink;
 
 import dev.gitsync.fs.BoundedFiles;
 import java.io.IOException;

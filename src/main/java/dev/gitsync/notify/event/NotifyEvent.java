@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.event;
 
 import java.time.Duration;
 import java.time.Instant;

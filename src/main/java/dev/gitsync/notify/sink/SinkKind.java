@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.sink;
 
 import java.time.Duration;
 import java.util.Locale;

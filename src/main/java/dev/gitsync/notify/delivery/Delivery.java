@@ -1,5 +1,6 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.delivery;
 
+import dev.gitsync.notify.event.NotifyEvent;
 import java.time.Instant;
 
 /**
@@ -19,7 +20,7 @@ public record Delivery(
   }
 
   /** A copy after one more failed attempt. */
-  Delivery retried(Instant next) {
+  public Delivery retried(Instant next) {
     return new Delivery(seq, sinkId, event, attempts + 1, next);
   }
 }

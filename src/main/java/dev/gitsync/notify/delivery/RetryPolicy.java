@@ -1,4 +1,4 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.delivery;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -10,18 +10,20 @@ import java.util.random.RandomGenerator;
  * not retry in step; a service's own {@code Retry-After} (or Discord's {@code retry_after}) wins,
  * capped at an hour.
  */
-final class RetryPolicy {
+public final class RetryPolicy {
   static final Duration BASE = Duration.ofSeconds(1);
   static final Duration CAP = Duration.ofMinutes(5);
   private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
   private final RandomGenerator random;
 
-  RetryPolicy(RandomGenerator random) {
+  /** A policy drawing its jitter from {@code random}. */
+  public RetryPolicy(RandomGenerator random) {
     this.random = random;
   }
 
-  Duration delay(int attempts, Optional<Duration> retryAfter) {
+  /** How long to wait after the {@code attempts}-th failed attempt. */
+  public Duration delay(int attempts, Optional<Duration> retryAfter) {
     if (retryAfter.isPresent()) {
       Duration d = retryAfter.get();
       return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;

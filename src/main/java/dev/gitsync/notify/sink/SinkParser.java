@@ -1,5 +1,6 @@
-package dev.gitsync.notify;
+package dev.gitsync.notify.sink;
 
+import dev.gitsync.notify.event.EventType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

@@ -1,0 +1,141 @@
+package dev.gitsync.notify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which events to send: the anti-spam policy, free of I/O so it is tested on its own.
+ *
+ * <p>A commit is announced once (remembered across restarts), and each announcement describes the
+ * changes since the previous one, so the announcements form an unbroken chain even when a crash
+ * fell between a flip and its announcement. Failures alert only after {@code failureThreshold}
+ * consecutive failures, then at most once per {@code repeatInterval} while failing; the first
+ * success after an alert recovers (with how long syncing was broken); a failing hook alerts once
+ * per hook and commit. Only the notifier calls it, under its lock.
+ */
+final class NotifyPolicy {
+  /**
+   * What the policy remembers, as saved in {@code state.json}.
+   *
+   * @param announced the last commit announced, or empty
+   * @param failing whether syncing is failing
+   * @param failures consecutive failures
+   * @param failingSince when the failing started, or null
+   * @param alerted whether a failure alert went out for this outage
+   * @param lastAlert when the last failure alert went out, or null
+   * @param hookAlerted per hook, the commit its last failure alert was about
+   */
+  record Snapshot(
+      String announced,
+      boolean failing,
+      int failures,
+      Instant failingSince,
+      boolean alerted,
+      Instant lastAlert,
+      Map<String, String> hookAlerted) {
+    static final Snapshot EMPTY = new Snapshot("", false, 0, null, false, null, Map.of());
+
+    Snapshot {
+      hookAlerted = Map.copyOf(hookAlerted);
+    }
+  }
+
+  /**
+   * What a successful pass calls for.
+   *
+   * @param recovered send a recovery (syncing had failed and an alert went out)
+   * @param failures how many failures the outage had
+   * @param brokenFor how long it lasted
+   * @param announce announce the commit
+   * @param lastAnnounced the commit announced before this one (for the announcement's id)
+   */
+  record Success(
+      boolean recovered, int failures, Duration brokenFor, boolean announce, String lastAnnounced) {
+    static final Success NOTHING = new Success(false, 0, Duration.ZERO, false, "");
+  }
+
+  private final int failureThreshold;
+  private final Duration repeatInterval;
+  private String announced;
+  private boolean failing;
+  private int failures;
+  private Instant failingSince;
+  private boolean alerted;
+  private Instant lastAlert;
+  private final Map<String, String> hookAlerted;
+
+  NotifyPolicy(int failureThreshold, Duration repeatInterval, Snapshot s) {
+    this.failureThreshold = failureThreshold;
+    this.repeatInterval = repeatInterval;
+    this.announced = s.announced();
+    this.failing = s.failing();
+    this.failures = s.failures();
+    this.failingSince = s.failingSince();
+    this.alerted = s.alerted();
+    this.lastAlert = s.lastAlert();
+    this.hookAlerted = new LinkedHashMap<>(s.hookAlerted());
+  }
+
+  /**
+   * When a success at {@code hash} will be announced, the commit the announcement starts from: the
+   * last one announced, or (the first time) {@code previous}; empty when nothing is to announce.
+   */
+  Optional<String> announcementBase(String hash, String previous) {
+    if (hash.equals(announced)) {
+      return Optional.empty();
+    }
+    return Optional.of(announced.isEmpty() ? previous : announced);
+  }
+
+  /** A sync pass succeeded with {@code hash} published. */
+  Success succeeded(String hash, Instant now) {
+    if (!failing && hash.equals(announced)) {
+      return Success.NOTHING;
+    }
+    boolean recovered = failing && alerted;
+    Duration broken = failingSince == null ? Duration.ZERO : Duration.between(failingSince, now);
+    Success s = new Success(recovered, failures, broken, !hash.equals(announced), announced);
+    failing = false;
+    alerted = false;
+    failures = 0;
+    failingSince = null;
+    announced = hash;
+    return s;
+  }
+
+  /** A pass failed for the {@code n}-th time in a row; true when an alert is due. */
+  boolean failed(int n, Instant now) {
+    if (!failing) {
+      failing = true;
+      failingSince = now;
+    }
+    failures = n;
+    boolean due =
+        !alerted
+            || lastAlert == null
+            || Duration.between(lastAlert, now).compareTo(repeatInterval) >= 0;
+    if (n >= failureThreshold && due) {
+      alerted = true;
+      lastAlert = now;
+      return true;
+    }
+    return false;
+  }
+
+  /** A hook failed at {@code hash}; true when this hook has not alerted about this commit yet. */
+  boolean hookFailed(String hook, String hash) {
+    if (hash.equals(hookAlerted.get(hook))) {
+      return false;
+    }
+    hookAlerted.put(hook, hash);
+    return true;
+  }
+
+  Snapshot snapshot() {
+    return new Snapshot(
+        announced, failing, failures, failingSince, alerted, lastAlert, hookAlerted);
+  }
+}
