@@ -192,11 +192,8 @@ final class Teams implements Provider {
     if (v.isPresent()) {
       return v.get();
     }
-    if (!legacy(sink)) {
-      return Verdict.delivered();
-    }
     String body = r.body().strip();
-    if (body.equals("1")) {
+    if (body.equals("1") || body.isEmpty() && !legacy(sink)) {
       return Verdict.delivered();
     }
     Matcher m = LEGACY_STATUS.matcher(body);
@@ -207,6 +204,9 @@ final class Teams implements Provider {
         return iv.get();
       }
     }
-    return Verdict.drop("the connector answered 200 without delivering: " + Text.cut(body, 200));
+    if (legacy(sink) || body.contains("delivery failed") || body.contains("is required")) {
+      return Verdict.drop("the connector answered 200 without delivering: " + Text.cut(body, 200));
+    }
+    return Verdict.delivered();
   }
 }
