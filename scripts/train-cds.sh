@@ -18,5 +18,6 @@ rm -f "$jsa"
   -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx32m \
   -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -XX:-UsePerfData \
   -jar "$jar" --repo="file://$tmp/repo" --root="$tmp/root" --one-time \
-  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched 2>/dev/null
+  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched \
+  --notify='generic+http://127.0.0.1:9/cds?events=giving_up' 2>/dev/null
 test -s "$jsa"

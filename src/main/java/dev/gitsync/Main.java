@@ -376,6 +376,13 @@ public final class Main {
       // as delivered); neither does askpass (upstream takes its answer as it is).
       JdkHttpTransport noRedirects = new JdkHttpTransport(false);
       owned.add(noRedirects);
+      if (config.webhook().isPresent()) {
+        // The first webhook should not pay for making the HTTP client.
+        boolean tls = config.webhook().get().url().reveal().startsWith("https:");
+        Thread warm = new Thread(() -> transport.warmUp(tls), "webhook-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+      }
       Optional<Notifier> notifier = Optional.empty();
       Path outbox = AbsPath.of(config.notifications().outbox(), root.path()).path();
       if (config.notifications().enabled()) {

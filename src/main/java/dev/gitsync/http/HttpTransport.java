@@ -12,6 +12,9 @@ public interface HttpTransport {
    */
   InboundResponse send(OutboundRequest request) throws IOException, InterruptedException;
 
-  /** Prepares what the first request needs (a client, TLS), so that it leaves at once. */
-  default void warmUp() {}
+  /**
+   * Prepares what the first request needs (a client and, with {@code tls}, the CA bundle), so that
+   * it leaves at once. Blocks; call it on a background thread.
+   */
+  default void warmUp(boolean tls) {}
 }

@@ -1,6 +1,11 @@
 package dev.gitsync.http;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -8,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +28,14 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 
 /**
  * {@link HttpTransport} on the JDK's {@link HttpClient}, created on first use so a process without
- * webhooks pays nothing for it. Redirects are followed as Go's default client follows them. HTTPS
- * trusts the CA bundle {@link CaBundle} chooses ({@code $SSL_CERT_FILE} or the system bundle).
+ * webhooks pays nothing for it. Redirects are followed as Go's default client follows them (or not
+ * at all, for deliveries). HTTPS trusts the CA bundle {@link CaBundle} chooses ({@code
+ * $SSL_CERT_FILE} or the system bundle), read on first use ({@link LazySslContext}). Every body is
+ * read bounded, and the whole exchange, body included, must finish within the request's timeout.
  * Exception messages are rewritten so that they never carry the (secret) URL.
  */
 public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
@@ -34,6 +43,7 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
 
   private final ExecutorService executor;
   private volatile HttpClient client;
+  private volatile LazySslContext tls;
 
   private final HttpClient.Redirect redirects;
 
@@ -64,7 +74,10 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
               HttpClient.newBuilder().followRedirects(redirects).executor(executor);
           Optional<Path> bundle = CaBundle.choose(System.getenv());
           if (bundle.isPresent()) {
-            b.sslContext(CaBundle.context(bundle.get()));
+            tls = LazySslContext.of(bundle.get());
+            SSLParameters params = new SSLParameters();
+            params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            b.sslContext(tls).sslParameters(params);
           }
           client = b.build();
         }
@@ -74,12 +87,60 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
     return c;
   }
 
+  /**
+   * Makes the client and sends one request through it to a throwaway server on the loopback
+   * interface, so that the first real delivery finds every class loaded and its code compiled
+   * (otherwise it pays for that: about 350 ms on a cold JVM); then, with {@code withTls}, reads the
+   * CA bundle. Nothing leaves the machine.
+   */
   @Override
-  public void warmUp() {
-    try {
-      client();
+  public void warmUp(boolean withTls) {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(5_000);
+      Thread answer =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  s.setSoTimeout(5_000);
+                  InputStream in = s.getInputStream();
+                  int state = 0;
+                  while (state < 4) {
+                    int c = in.read();
+                    if (c < 0) {
+                      return;
+                    }
+                    state = (c == '\r' || c == '\n') ? state + 1 : 0;
+                  }
+                  in.readNBytes(2);
+                  s.getOutputStream()
+                      .write(
+                          ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+                                  + "Connection: close\r\n\r\nok")
+                              .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                  // Warming up is best effort.
+                }
+              },
+              "http-client-warm-up");
+      answer.setDaemon(true);
+      answer.start();
+      send(
+          new OutboundRequest(
+              "POST",
+              URI.create("http://127.0.0.1:" + server.getLocalPort() + "/warm-up"),
+              List.of(Map.entry("Content-Type", "application/json")),
+              "{}".getBytes(StandardCharsets.UTF_8),
+              Duration.ofSeconds(5)));
+      answer.join(5_000);
+      // Last, the slow part that only HTTPS needs: reading the CA bundle.
+      LazySslContext t = tls;
+      if (withTls && t != null) {
+        t.load();
+      }
     } catch (IOException | RuntimeException e) {
-      // The first request will report it.
+      // The first real request reports whatever is wrong.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -53,6 +53,7 @@ public final class Notifier implements AutoCloseable {
   private final NotifyPolicy policy;
   private final RetryPolicy retry = new RetryPolicy(new Random());
   private final Map<String, SinkWorker> workers = new LinkedHashMap<>();
+  private Thread warmUp;
   private final Map<String, Instant> skipLogged = new HashMap<>();
   private final Map<String, Integer> skipped = new HashMap<>();
   private long notifyFileStamp = -1;
@@ -182,16 +183,18 @@ public final class Notifier implements AutoCloseable {
    * and renders a sample of each kind, so the first real message leaves at once.
    */
   public synchronized void start() throws IOException {
-    Thread warm =
+    reloadSinks();
+    boolean tls =
+        workers.values().stream().anyMatch(w -> "https".equals(w.sink().uri().getScheme()));
+    warmUp =
         new Thread(
             () -> {
-              transport.warmUp();
+              transport.warmUp(tls);
               Providers.warmUp();
             },
             "notify-warm-up");
-    warm.setDaemon(true);
-    warm.start();
-    reloadSinks();
+    warmUp.setDaemon(true);
+    warmUp.start();
     List<Delivery> orphans = new ArrayList<>();
     for (Delivery d : outbox.load(log)) {
       SinkWorker w = workers.get(d.sinkId());
@@ -500,5 +503,12 @@ public final class Notifier implements AutoCloseable {
   public synchronized void close() {
     workers.values().forEach(SinkWorker::close);
     workers.clear();
+    if (warmUp != null) {
+      try {
+        warmUp.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
