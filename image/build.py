@@ -262,6 +262,7 @@ def app(jar, epoch):
     dest = os.path.join(STAGE, "opt/git-sync")
     os.makedirs(dest, exist_ok=True)
     shutil.copy2(jar, os.path.join(dest, "git-sync.jar"))
+    shutil.copy2(os.path.join(REPO, "jvm.options"), os.path.join(dest, "jvm.options"))
     # The CDS archive records the jar's mtime; the image's fixed mtimes must match it.
     os.utime(os.path.join(dest, "git-sync.jar"), (epoch, epoch))
 

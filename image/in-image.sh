@@ -29,8 +29,8 @@ if [ "$missing" != 0 ]; then
 fi
 /opt/java/bin/java -XX:ArchiveClassesAtExit=/opt/git-sync/git-sync.jsa \
   -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx32m \
-  -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -XX:-UsePerfData \
+  @/opt/git-sync/jvm.options \
   -jar /opt/git-sync/git-sync.jar --repo="file://$build/repo" --root="$build/root" --one-time \
-  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched 2>/dev/null
+  --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched \
+  --notify='generic+http://127.0.0.1:9/cds?events=giving_up' 2>/dev/null
 test -s /opt/git-sync/git-sync.jsa

@@ -15,8 +15,7 @@ git -C "$tmp/repo" -c user.name=cds -c user.email=cds@localhost commit -qm cds
 rm -f "$jsa"
 # The same settings as ./git-sync, so that the archive matches at run time.
 "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx32m \
-  -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -XX:-UsePerfData \
+  "@$here/jvm.options" \
   -jar "$jar" --repo="file://$tmp/repo" --root="$tmp/root" --one-time \
   --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched \
   --notify='generic+http://127.0.0.1:9/cds?events=giving_up' 2>/dev/null

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 final class SyncEvents implements SyncListener {
   private static final int MAX_COMMITS = 10;
+  private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Metrics metrics;
   private final Health health;
@@ -102,17 +103,17 @@ final class SyncEvents implements SyncListener {
   /** The commits and diff summary between two commits; empty when git cannot tell. */
   private Changes changes(String from, String to) {
     try {
-      List<String[]> lines = git.log(root, from, to, MAX_COMMITS + 1);
+      Git g = git.within(DESCRIBE_TIMEOUT);
+      List<String[]> lines = g.log(root, from, to, MAX_COMMITS + 1);
       List<Commit> commits = new ArrayList<>();
       for (String[] l : lines.subList(0, Math.min(lines.size(), MAX_COMMITS))) {
         commits.add(new Commit(l[0], l[1], l[2]));
       }
       int more = 0;
       if (lines.size() > MAX_COMMITS && !from.isEmpty()) {
-        String count = git.run(root, "rev-list", "--count", from + ".." + to, "--");
-        more = Integer.parseInt(count.trim()) - MAX_COMMITS;
+        more = g.revListCount(root, from, to) - MAX_COMMITS;
       }
-      String diff = from.isEmpty() ? "" : git.diffShortstat(root, from, to).trim();
+      String diff = from.isEmpty() ? "" : g.diffShortstat(root, from, to).trim();
       boolean partial = false;
       if (!from.isEmpty()
           && !commits.isEmpty()
@@ -120,7 +121,7 @@ final class SyncEvents implements SyncListener {
           && java.nio.file.Files.exists(root.resolve(".git/shallow"))) {
         String oldest = commits.get(commits.size() - 1).hash();
         try {
-          partial = !git.run(root, "rev-parse", oldest + "^").equals(from);
+          partial = !g.parentOf(root, oldest).equals(from);
         } catch (GitException parentNotFetched) {
           partial = true;
         }

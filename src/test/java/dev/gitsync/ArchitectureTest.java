@@ -21,6 +21,41 @@ class ArchitectureTest {
   }
 
   @Test
+  void notificationPackages_formADag() {
+    slices().matching("dev.gitsync.notify.(*)..").should().beFreeOfCycles().check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.gitsync.notify.event..", "dev.gitsync.notify.sink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.gitsync.notify.provider..", "dev.gitsync.notify.delivery..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.gitsync.notify.provider..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.gitsync.notify.delivery..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void lowLevelSeams_dependOnNothingOfOurs() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.gitsync.time..", "dev.gitsync.worker..", "dev.gitsync.json..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.gitsync.sync..",
+            "dev.gitsync.notify..",
+            "dev.gitsync.cli..",
+            "dev.gitsync.http..",
+            "dev.gitsync.git..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyProcessPackage_startsProcesses() {
     noClasses()
         .that()

@@ -104,17 +104,21 @@ public final class Authenticator {
    * Puts the current credentials into git's credential store.
    *
    * @param force hand every credential over again (first pass, or after a failure)
+   * @param deadline when the sync pass must be over
    * @throws IOException with a message naming what failed and never a secret
+   * @throws GitException when git refused a credential (its message is already redacted)
    */
-  public void refresh(boolean force) throws IOException, InterruptedException {
+  public void refresh(boolean force, Instant deadline)
+      throws IOException, GitException, InterruptedException {
+    Git g = git.until(deadline);
     for (Credential c : settings.credentials()) {
-      store(c.url(), c.username(), password(c), force);
+      store(g, c.url(), c.username(), password(c), force);
     }
     if (settings.askpassUrl().isPresent()) {
-      askpass(force);
+      askpass(g, force);
     }
     if (app != null) {
-      githubApp(force);
+      githubApp(g, force);
     }
   }
 
@@ -135,7 +139,8 @@ public final class Authenticator {
     }
   }
 
-  private void askpass(boolean force) throws IOException, InterruptedException {
+  private void askpass(Git g, boolean force)
+      throws IOException, GitException, InterruptedException {
     log.info(3, "calling auth URL to get credentials");
     InboundResponse r;
     try {
@@ -183,10 +188,11 @@ public final class Authenticator {
       }
     }
     metrics.askpass(true);
-    store(repo, username, password, force);
+    store(g, repo, username, password, force);
   }
 
-  private void githubApp(boolean force) throws IOException, InterruptedException {
+  private void githubApp(Git g, boolean force)
+      throws IOException, GitException, InterruptedException {
     if (token == null || token.expiresAt().isBefore(clock.instant().plus(TOKEN_MARGIN))) {
       log.info(3, "refreshing GitHub app token");
       try {
@@ -199,11 +205,11 @@ public final class Authenticator {
       metrics.appTokenRefreshed(true);
       log.info(1, "refreshed GitHub app token", "expiresAt", token.expiresAt().toString());
     }
-    store(repo, "-", token.token(), force);
+    store(g, repo, "-", token.token(), force);
   }
 
-  private void store(String url, String username, String password, boolean force)
-      throws IOException, InterruptedException {
+  private void store(Git g, String url, String username, String password, boolean force)
+      throws GitException, InterruptedException {
     String key = url + '\u0000' + username;
     Stored last = stored.get(key);
     Instant now = clock.instant();
@@ -215,10 +221,13 @@ public final class Authenticator {
     }
     log.info(1, "storing git credential", "url", Redactor.redactUrls(url));
     try {
-      git.credentialApprove(cwd, url, username, password);
-    } catch (GitException | IllegalArgumentException e) {
+      g.credentialApprove(cwd, url, username, password);
+    } catch (IllegalArgumentException e) {
       stored.remove(key);
-      throw new IOException("can't configure git credentials: " + e.getMessage(), e);
+      throw new GitException("can't configure git credentials: " + e.getMessage(), e);
+    } catch (GitException e) {
+      stored.remove(key);
+      throw e;
     }
     stored.put(key, new Stored(password, now));
   }

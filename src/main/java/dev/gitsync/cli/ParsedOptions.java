@@ -63,38 +63,66 @@ public final class ParsedOptions {
   }
 
   /** True when the option was given by a flag or an env var. */
-  public boolean isSet(String name) {
-    return given.contains(name);
+  public boolean isSet(Opt<?> o) {
+    return given.contains(o.name());
+  }
+
+  /**
+   * An option's value, as upstream reads it: a deprecated option that overrides this one wins when
+   * it holds a value ({@link Options#LEGACY}).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Opt<T> o) {
+    Object v = get(o.name());
+    for (Options.Legacy<?, ?> l : Options.LEGACY) {
+      if (l.target().equals(o)) {
+        Object mapped = apply(l);
+        if (mapped != null) {
+          v = mapped;
+        }
+      }
+    }
+    return (T) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <S, T> T apply(Options.Legacy<S, T> l) {
+    return l.map().apply((S) get(l.deprecated().name()));
+  }
+
+  /** The raw value of a declared option (no legacy applied), for rendering. */
+  Object raw(OptionDef o) {
+    return get(o.name());
   }
 
   /** A string option's value. */
-  public String string(String name) {
+  String string(String name) {
     return (String) get(name);
   }
 
   /** A bool option's value. */
-  public boolean bool(String name) {
+  boolean bool(String name) {
     return (Boolean) get(name);
   }
 
   /** An int option's value. */
-  public int integer(String name) {
+  int integer(String name) {
     return (Integer) get(name);
   }
 
   /** A float option's value. */
-  public double floating(String name) {
+  double floating(String name) {
     return (Double) get(name);
   }
 
   /** A duration option's value. */
-  public Duration duration(String name) {
+  Duration duration(String name) {
     return (Duration) get(name);
   }
 
   /** A repeatable option's values. */
   @SuppressWarnings("unchecked")
-  public List<String> list(String name) {
+  List<String> list(String name) {
     return (List<String>) get(name);
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * The flag list for the "starting up" log line: the options that were set (or all of them at {@code
  * -v 4} and above), as upstream logs them, with secret values and URL credentials hidden.
  */
-final class StartupFlags {
+public final class StartupFlags {
   private StartupFlags() {}
 
   /**
@@ -32,13 +32,14 @@ final class StartupFlags {
     return String.join(",", keys);
   }
 
-  static List<String> describe(ParsedOptions p, boolean all) {
+  /** The flags for the "starting up" line (all of them with {@code all}). */
+  public static List<String> describe(ParsedOptions p, boolean all) {
     List<String> out = new ArrayList<>();
     for (OptionDef o : Options.all()) {
-      if (!o.hasFlag() && !p.isSet(o.name())) {
+      if (!o.hasFlag() && !p.isSet(new Opt<>(o))) {
         continue;
       }
-      if (!all && !p.isSet(o.name())) {
+      if (!all && !p.isSet(new Opt<>(o))) {
         continue;
       }
       String value;

@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * Typed git operations on top of the {@link ProcessRunner} seam. Every command runs with the
- * private git environment and against the current deadline ({@code --sync-timeout} for a sync
- * pass); it is logged at level 5 and its output at level 6, as upstream does.
+ * private git environment and against this instance's deadline; {@link #until} gives a view with
+ * another one ({@code --sync-timeout} for a sync pass). Commands are logged at level 5 and their
+ * output at level 6, as upstream does. This class is the boundary where a failure becomes a {@link
+ * GitException}: its message and fields are redacted here, once.
  */
 public final class Git {
   private final ProcessRunner runner;
@@ -24,26 +26,37 @@ public final class Git {
   private final Map<String, String> env;
   private final Clock clock;
   private final Log log;
-  private volatile Instant deadline = Instant.MAX;
+  private final Instant deadline;
 
   /** Git operations run by {@code gitCommand} with {@code env} added to every process. */
   public Git(
       ProcessRunner runner, String gitCommand, Map<String, String> env, Clock clock, Log log) {
+    this(runner, gitCommand, env, clock, log, Instant.MAX);
+  }
+
+  private Git(
+      ProcessRunner runner,
+      String gitCommand,
+      Map<String, String> env,
+      Clock clock,
+      Log log,
+      Instant deadline) {
     this.runner = runner;
     this.gitCommand = gitCommand;
     this.env = Map.copyOf(env);
     this.clock = clock;
     this.log = log;
+    this.deadline = deadline;
   }
 
-  /** Sets the deadline for the commands that follow (the end of the current sync pass). */
-  public void deadline(Instant when) {
-    this.deadline = when;
+  /** The same operations, each command killed at {@code when} (the end of a sync pass). */
+  public Git until(Instant when) {
+    return new Git(runner, gitCommand, env, clock, log, when);
   }
 
-  /** Clears the deadline; used at startup, where each command gets {@code limit}. */
-  public void deadlineIn(Duration limit) {
-    this.deadline = clock.instant().plus(limit);
+  /** The same operations, with {@code limit} from now. */
+  public Git within(Duration limit) {
+    return until(clock.instant().plus(limit));
   }
 
   /** {@code git version}. */
@@ -233,6 +246,27 @@ public final class Git {
     return run(root, "diff", "--shortstat", from, to, "--");
   }
 
+  /** {@code git rev-list --count from..to}. */
+  public int revListCount(Path root, String from, String to)
+      throws GitException, InterruptedException {
+    String out = run(root, "rev-list", "--count", from + ".." + to, "--");
+    try {
+      return Integer.parseInt(out.trim());
+    } catch (NumberFormatException e) {
+      throw new GitException("unexpected output from git rev-list --count: " + out, e);
+    }
+  }
+
+  /** The first parent of {@code hash} ({@code git rev-parse hash^}). */
+  public String parentOf(Path root, String hash) throws GitException, InterruptedException {
+    return run(root, "rev-parse", hash + "^");
+  }
+
+  /** Stops the credential cache daemon listening on {@code socket}. */
+  public void stopCredentialCache(Path cwd, Path socket) throws GitException, InterruptedException {
+    run(cwd, "credential-cache", "--socket", socket.toString(), "exit");
+  }
+
   /** {@code git reflog expire --expire-unreachable=all --all}. */
   public void reflogExpire(Path root) throws GitException, InterruptedException {
     run(root, "reflog", "expire", "--expire-unreachable=all", "--all");
@@ -248,7 +282,7 @@ public final class Git {
   }
 
   /** Runs {@code git <args>} in {@code cwd}; returns trimmed stdout or throws on failure. */
-  public String run(Path cwd, String... args) throws GitException, InterruptedException {
+  private String run(Path cwd, String... args) throws GitException, InterruptedException {
     Result r = exec(cwd, List.of(args));
     if (!r.ok()) {
       throw failure(cwd, args, r);
@@ -291,9 +325,10 @@ public final class Git {
   }
 
   private GitException failure(Path cwd, String[] args, Result r) {
-    String cmd = gitCommand + " " + String.join(" ", args);
+    String cmd = log.redactor().redact(gitCommand + " " + String.join(" ", args));
     String why =
         r.timedOut() ? "context deadline exceeded (--sync-timeout)" : "exit status " + r.exitCode();
+    String stderr = log.redactor().redact(r.stderr());
     return new GitException(
         log.redactor()
             .redact(
@@ -305,7 +340,8 @@ public final class Git {
                     + quote(r.stdout())
                     + ", stderr: "
                     + quote(r.stderr())
-                    + " }"));
+                    + " }"),
+        new GitException.Failure(cmd, r.timedOut() ? -1 : r.exitCode(), stderr, r.timedOut()));
   }
 
   private static String quote(String s) {

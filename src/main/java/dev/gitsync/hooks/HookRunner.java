@@ -1,6 +1,8 @@
 package dev.gitsync.hooks;
 
 import dev.gitsync.log.Log;
+import dev.gitsync.time.Time;
+import dev.gitsync.worker.Worker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,33 +23,31 @@ public final class HookRunner implements AutoCloseable {
   private final boolean oneTime;
   private final Log log;
   private final HookObserver observer;
-  private final Sleeper sleeper;
+  private final Time time;
   private final CompletableFuture<Boolean> first = new CompletableFuture<>();
-  private final Thread thread;
+  private final Worker worker;
   private HookContext pending;
-  private boolean closed;
+  private HookContext retry;
+  private String lastSuccess;
+  private boolean done;
 
   /** A runner for {@code hook}; call {@link #start()} to begin. */
   public HookRunner(
-      Hook hook,
-      Duration backoff,
-      boolean oneTime,
-      Log log,
-      HookObserver observer,
-      Sleeper sleeper) {
+      Hook hook, Duration backoff, boolean oneTime, Log log, HookObserver observer, Time time) {
     this.hook = hook;
     this.backoff = backoff;
     this.oneTime = oneTime;
     this.log = log;
     this.observer = observer;
-    this.sleeper = sleeper;
-    this.thread = new Thread(this::loop, "hook-" + hook.name());
-    this.thread.setDaemon(true);
+    this.time = time;
+    this.worker =
+        new Worker(
+            "hook-" + hook.name(), this::step, this::unexpected, () -> first.complete(false));
   }
 
   /** Starts the runner's thread. */
   public void start() {
-    thread.start();
+    worker.start();
   }
 
   /** Queues a run for {@code context}, replacing any queued one. Never blocks. */
@@ -65,68 +65,59 @@ public final class HookRunner implements AutoCloseable {
     }
   }
 
-  private synchronized HookContext take(HookContext retry) throws InterruptedException {
-    while (pending == null && retry == null && !closed) {
+  private synchronized HookContext take() throws InterruptedException {
+    while (pending == null && retry == null || done) {
       wait();
-    }
-    if (closed) {
-      throw new InterruptedException("closed");
     }
     HookContext c = pending != null ? pending : retry;
     pending = null;
+    retry = null;
     return c;
   }
 
-  private void loop() {
-    String lastSuccess = null;
-    HookContext retry = null;
+  private void step() throws InterruptedException {
+    HookContext c = take();
+    if (c.hash().equals(lastSuccess)) {
+      log.info(2, "hook already succeeded for this hash", "hash", c.hash());
+      return;
+    }
     try {
-      while (true) {
-        HookContext c = take(retry);
-        retry = null;
-        if (c.hash().equals(lastSuccess)) {
-          continue;
-        }
-        try {
-          hook.run(c);
-          lastSuccess = c.hash();
-          observer.ran(hook.name(), true, c.hash(), "");
-          first.complete(true);
-        } catch (HookException e) {
-          observer.ran(hook.name(), false, c.hash(), e.getMessage());
-          log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
-          first.complete(false);
-          if (oneTime) {
-            return;
-          }
-          sleeper.sleep(backoff);
-          retry = c;
-        } catch (RuntimeException e) {
-          // No background loop may die silently.
-          observer.ran(hook.name(), false, c.hash(), String.valueOf(e));
-          log.error(String.valueOf(e), "hook failed unexpectedly", "hash", c.hash());
-          first.complete(false);
-          sleeper.sleep(backoff);
-          retry = c;
-        }
-      }
-    } catch (InterruptedException e) {
+      hook.run(c);
+      lastSuccess = c.hash();
+      observer.ran(hook.name(), true, c.hash(), "");
+      first.complete(true);
+    } catch (HookException | RuntimeException e) {
+      // A bug in a hook (a RuntimeException) is a failed run too, retried like any other.
+      String why = e instanceof HookException ? e.getMessage() : String.valueOf(e);
+      observer.ran(hook.name(), false, c.hash(), why);
+      log.error(why, "hook failed", "hash", c.hash(), "retry", backoff);
       first.complete(false);
+      failed(c);
+    }
+  }
+
+  /** No background loop may die silently. */
+  private void unexpected(RuntimeException e) {
+    log.error(String.valueOf(e), "hook failed unexpectedly");
+    first.complete(false);
+  }
+
+  private void failed(HookContext c) throws InterruptedException {
+    if (oneTime) {
+      synchronized (this) {
+        done = true;
+      }
+      return;
+    }
+    time.sleep(backoff);
+    synchronized (this) {
+      retry = c;
     }
   }
 
   /** Stops the thread, interrupting a running hook (its process is terminated). */
   @Override
   public void close() {
-    synchronized (this) {
-      closed = true;
-      notifyAll();
-    }
-    thread.interrupt();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.close();
   }
 }

@@ -1,7 +1,7 @@
 package dev.gitsync.hooks;
 
 import dev.gitsync.log.Log;
-import java.time.Clock;
+import dev.gitsync.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -19,18 +19,15 @@ import java.time.Instant;
 public final class PrePublishGate {
   private final Hook hook;
   private final Duration backoff;
-  private final Clock clock;
-  private final Sleeper sleeper;
+  private final Time time;
   private final HookObserver observer;
   private final Log log;
 
   /** A gate running {@code hook}. */
-  public PrePublishGate(
-      Hook hook, Duration backoff, Clock clock, Sleeper sleeper, HookObserver observer, Log log) {
+  public PrePublishGate(Hook hook, Duration backoff, Time time, HookObserver observer, Log log) {
     this.hook = hook;
     this.backoff = backoff;
-    this.clock = clock;
-    this.sleeper = sleeper;
+    this.time = time;
     this.observer = observer;
     this.log = log;
   }
@@ -50,14 +47,14 @@ public final class PrePublishGate {
         observer.ran(hook.name(), false, c.hash(), e.getMessage());
         log.error(e.getMessage(), "hook failed", "hash", c.hash(), "retry", backoff);
         // A command that cannot be started will not start on a retry in the same worktree.
-        if (e.notStarted() || clock.instant().plus(backoff).isAfter(deadline)) {
+        if (e.notStarted() || time.instant().plus(backoff).isAfter(deadline)) {
           throw new HookException(
               "--pre-publish-exechook-command failed, not publishing "
                   + c.hash()
                   + ": "
                   + e.getMessage());
         }
-        sleeper.sleep(backoff);
+        time.sleep(backoff);
       }
     }
   }

@@ -38,6 +38,12 @@ public final class WebHook implements Hook {
     if (uri.getRawQuery() != null) {
       log.redactor().register(uri.getRawQuery());
     }
+    // A service's error page may echo one segment of the URL (the token) on its own.
+    for (String part : (uri.getRawPath() + "&" + uri.getRawQuery()).split("[/&=]")) {
+      if (part.length() >= 8) {
+        log.redactor().register(part);
+      }
+    }
     settings.headers().forEach(h -> log.redactor().register(h.value().reveal()));
   }
 

@@ -49,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
             r -> debug.isPresent() && r.path().startsWith("/debug/pprof"));
   }
 
-  private static NioHttpServer.Response route(
+  static NioHttpServer.Response route(
       NioHttpServer.Request r,
       Health health,
       Optional<Metrics> metrics,

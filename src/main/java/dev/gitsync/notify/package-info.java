@@ -1,5 +1,6 @@
 /**
- * Notifications: events, the anti-spam policy, the durable outbox, per-sink delivery with retries
- * and pacing, and one renderer/judge per service.
+ * Notifications: the anti-spam policy and its remembered state, the notifier that turns sync events
+ * into deliveries, and {@code --notify-test}. Rendering, delivery and sinks live in the
+ * sub-packages, which form a DAG: event ← sink ← provider ← delivery ← notify.
  */
 package dev.gitsync.notify;

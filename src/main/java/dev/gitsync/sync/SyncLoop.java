@@ -4,9 +4,10 @@ import dev.gitsync.config.Config;
 import dev.gitsync.fs.FileOps;
 import dev.gitsync.log.ErrorFile;
 import dev.gitsync.log.Log;
+import dev.gitsync.time.Time;
+import dev.gitsync.time.Wakeup;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,34 +19,22 @@ import java.util.Optional;
  * exit code; only {@code Main} exits.
  */
 public final class SyncLoop {
-  /** The loop's end: an exit code, or a request to wait for shutdown. */
-  public enum End {
-    /** Exit 0. */
-    SUCCESS,
-    /** Exit 1. */
-    FAILURE,
-    /** The ref is a hash that has synced: nothing more to do until shutdown. */
-    SLEEP_FOREVER
-  }
-
   private final Config config;
   private final Step pass;
   private final Log log;
-  private final Clock clock;
-  private final Waiter waiter;
+  private final Time time;
+  private final Wakeup wakeup;
   private final Optional<Path> touchFile;
   private final Optional<ErrorFile> errorFile;
   private final SyncListener listener;
-  private String lastError = "";
-  private int lastFailCount;
 
   /** A loop over {@code pass}. */
   public SyncLoop(
       Config config,
       Step pass,
       Log log,
-      Clock clock,
-      Waiter waiter,
+      Time time,
+      Wakeup wakeup,
       Optional<Path> touchFile,
       Optional<ErrorFile> errorFile,
       SyncListener listener) {
@@ -53,22 +42,24 @@ public final class SyncLoop {
     this.config = config;
     this.pass = pass;
     this.log = log;
-    this.clock = clock;
-    this.waiter = waiter;
+    this.time = time;
+    this.wakeup = wakeup;
     this.touchFile = touchFile;
     this.errorFile = errorFile;
   }
 
   /** Runs until an end is reached. Interruption (shutdown) propagates. */
-  public End run() throws InterruptedException {
+  public LoopEnd run() throws InterruptedException {
     int failCount = 0;
     boolean synced = false;
+    String published = "";
     while (true) {
       log.info(3, "syncing", "ref", config.ref());
-      java.time.Instant start = clock.instant();
+      java.time.Instant start = time.instant();
       try {
         SyncPass.Outcome o = pass.run();
-        listener.synced(o, java.time.Duration.between(start, clock.instant()));
+        published = o.hash().hex();
+        listener.synced(o, java.time.Duration.between(start, time.instant()));
         if (o.changed() || o.first()) {
           touch();
         }
@@ -85,11 +76,11 @@ public final class SyncLoop {
         }
         synced = true;
         if (config.oneTime()) {
-          return End.SUCCESS;
+          return new LoopEnd.OneTimeDone();
         }
         if (config.refIsHash() && o.hash().hex().equals(config.ref())) {
           log.info(0, "ref appears to be a git hash, no further sync needed", "ref", config.ref());
-          return End.SLEEP_FOREVER;
+          return new LoopEnd.Idle();
         }
       } catch (SyncException e) {
         if (Thread.currentThread().isInterrupted()) {
@@ -97,10 +88,8 @@ public final class SyncLoop {
           throw new InterruptedException("shutdown during sync");
         }
         failCount++;
-        lastError = e.getMessage();
-        lastFailCount = failCount;
         listener.failed(
-            java.time.Duration.between(start, clock.instant()), e.getMessage(), failCount);
+            java.time.Duration.between(start, time.instant()), e.getMessage(), failCount);
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
         int limit = config.maxFailures();
         if (!synced && config.initMaxFailures().isPresent()) {
@@ -108,25 +97,15 @@ public final class SyncLoop {
         }
         if (limit >= 0 && failCount > limit) {
           log.error(e.getMessage(), "too many failures, aborting", "failCount", failCount);
-          return End.FAILURE;
+          return new LoopEnd.GaveUp(e.getMessage(), failCount, published);
         }
       }
       Duration wait = synced ? config.period() : config.initPeriod();
       log.info(3, "next sync", "waitTime", wait);
-      if (waiter.await(wait)) {
+      if (time.await(wakeup, wait)) {
         log.info(1, "sync requested by signal");
       }
     }
-  }
-
-  /** The last sync error (for the giving-up notification). */
-  public String lastError() {
-    return lastError;
-  }
-
-  /** Consecutive failures when the loop last failed. */
-  public int lastFailCount() {
-    return lastFailCount;
   }
 
   private void touch() {
@@ -134,7 +113,7 @@ public final class SyncLoop {
       return;
     }
     try {
-      FileOps.touch(touchFile.get(), clock.instant(), config.groupWrite());
+      FileOps.touch(touchFile.get(), time.instant(), config.groupWrite());
     } catch (IOException e) {
       log.error(
           String.valueOf(e.getMessage()),

@@ -35,7 +35,11 @@ import java.util.Optional;
  */
 public final class SyncPass implements Step {
   private final Config config;
-  private final Git git;
+  private final Git base;
+
+  /** {@link #base} with the current pass's deadline. */
+  private Git git;
+
   private final Log log;
   private final Clock clock;
   private final AbsPath root;
@@ -67,6 +71,7 @@ public final class SyncPass implements Step {
     this.preflight = preflight;
     this.preserve = List.copyOf(preserve);
     this.config = config;
+    this.base = git;
     this.git = git;
     this.log = log;
     this.clock = clock;
@@ -97,7 +102,7 @@ public final class SyncPass implements Step {
   public Outcome run() throws SyncException, InterruptedException {
     Instant start = clock.instant();
     deadline = start.plus(config.syncTimeout());
-    git.deadline(deadline);
+    git = base.until(deadline);
     try {
       Outcome o = sync();
       deep = false;
@@ -135,7 +140,7 @@ public final class SyncPass implements Step {
   private static final long LOW_SPACE_BYTES = 256L * 1024 * 1024;
 
   private Outcome sync() throws GitException, IOException, InterruptedException, SyncException {
-    preflight.run(deep);
+    preflight.run(deep, deadline);
     if (deep) {
       removeLeftovers();
     }

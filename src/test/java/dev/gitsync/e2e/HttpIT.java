@@ -54,7 +54,8 @@ class HttpIT {
             "--root=" + root,
             "--http-bind=127.0.0.1:0",
             "--period=100ms",
-            "--sync-timeout=100ms",
+            // Long enough for a sync on a busy host; readiness goes stale 2.2 s after a success.
+            "--sync-timeout=2s",
             "--max-failures=-1",
             "--init-max-failures=-1",
             "--http-ready-max-periods=2");

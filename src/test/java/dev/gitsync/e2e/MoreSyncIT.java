@@ -153,6 +153,8 @@ class MoreSyncIT {
     assumeThat(System.getProperty("user.name")).isEqualTo("root");
     assumeThat(Path.of("/usr/bin/unshare")).exists();
     assumeThat(Path.of("/usr/bin/setpriv")).exists();
+    // An id no entry has, so the test holds on a host whatever users it already has.
+    int uid = freeId();
     Path passwd = tmp.resolve("passwd");
     Files.copy(Path.of("/etc/passwd"), passwd);
     Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -164,7 +166,10 @@ class MoreSyncIT {
     String script =
         "mount --bind "
             + passwd
-            + " /etc/passwd && exec setpriv --reuid=65533 --regid=65533"
+            + " /etc/passwd && exec setpriv --reuid="
+            + uid
+            + " --regid="
+            + uid
             + " --clear-groups "
             + GitSync.LAUNCHER
             + " --repo="
@@ -176,6 +181,25 @@ class MoreSyncIT {
         GitSync.startCommand(
             tmp, Map.of("HOME", "/tmp"), List.of("unshare", "--mount", "sh", "-c", script));
     assertThat(g.waitFor(60)).as(g.err()).isZero();
-    assertThat(Files.readString(passwd)).endsWith("git-sync:x:65533:65533::/tmp:/sbin/nologin\n");
+    assertThat(Files.readString(passwd))
+        .endsWith("git-sync:x:" + uid + ":" + uid + "::/tmp:/sbin/nologin\n");
+  }
+
+  private static int freeId() throws Exception {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String file : List.of("/etc/passwd", "/etc/group")) {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        String[] f = line.split(":");
+        if (f.length > 2) {
+          used.add(f[2]);
+        }
+      }
+    }
+    for (int id = 65533; id > 60000; id--) {
+      if (!used.contains(Integer.toString(id))) {
+        return id;
+      }
+    }
+    throw new AssertionError("no free id between 60000 and 65533");
   }
 }

@@ -2,8 +2,8 @@ package dev.gitsync.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gitsync.testing.FakeClock;
 import dev.gitsync.testing.FakeProcessRunner;
+import dev.gitsync.testing.FakeTime;
 import dev.gitsync.testing.TestLog;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class GitTest {
   private final FakeProcessRunner runner = new FakeProcessRunner();
-  private final Git git = new Git(runner, "git", Map.of(), new FakeClock(), new TestLog().log());
+  private final Git git = new Git(runner, "git", Map.of(), new FakeTime(), new TestLog().log());
 
   @Test
   void fetch_putsUserValuesAfterEndOfOptions() throws Exception {

@@ -5,33 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gitsync.log.Log;
-import dev.gitsync.log.Redactor;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import dev.gitsync.testing.FakeTime;
+import dev.gitsync.testing.TestLog;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The runner's policy with a scripted hook and a sleeper that does not sleep. */
 class HookRunnerTest {
-  private final Log log =
-      new Log(
-          "",
-          0,
-          new PrintStream(OutputStream.nullOutputStream()),
-          Clock.systemUTC(),
-          new Redactor(),
-          Optional.empty());
+  private final TestLog testLog = new TestLog();
+  private final Log log = testLog.log();
   private final List<String> observed = new CopyOnWriteArrayList<>();
-  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private final FakeTime time = new FakeTime();
 
   private static HookContext ctx(String hash) {
     return new HookContext(hash, "", "main", "r", "l", Path.of("/"), Instant.EPOCH);
@@ -69,7 +58,7 @@ class HookRunnerTest {
         oneTime,
         log,
         (name, ok, hash, error) -> observed.add(name + ":" + ok),
-        sleeps::add);
+        time);
   }
 
   @Test
@@ -81,7 +70,7 @@ class HookRunnerTest {
       r.send(ctx("a"));
       await().atMost(10, SECONDS).until(() -> h.runs.size() == 3);
       assertThat(h.runs).containsExactly("a", "a", "a");
-      assertThat(sleeps).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
+      assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
       await().atMost(10, SECONDS).until(() -> observed.size() == 3);
       assertThat(observed).containsExactly("exechook:false", "exechook:false", "exechook:true");
     }
@@ -110,7 +99,12 @@ class HookRunnerTest {
       r.start();
       r.send(ctx("a"));
       await().atMost(10, SECONDS).until(() -> h.runs.size() == 1);
+      // The same hash again, alone in the mailbox: the runner takes it and skips it.
       r.send(ctx("a"));
+      await()
+          .atMost(10, SECONDS)
+          .until(() -> testLog.text().contains("hook already succeeded for this hash"));
+      assertThat(h.runs).containsExactly("a");
       r.send(ctx("b"));
       await().atMost(10, SECONDS).until(() -> h.runs.size() == 2);
       assertThat(h.runs).containsExactly("a", "b");
@@ -126,27 +120,7 @@ class HookRunnerTest {
       r.send(ctx("a"));
       assertThat(r.firstResult()).isFalse();
       assertThat(h.runs).containsExactly("a");
-      assertThat(sleeps).isEmpty();
-    }
-  }
-
-  /** A clock that moves only when the code under test sleeps. */
-  private static final class SteppingClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
+      assertThat(time.sleeps()).isEmpty();
     }
   }
 
@@ -154,41 +128,33 @@ class HookRunnerTest {
   void prePublishGate_retriesWhileTheDeadlineAllows_thenFails() throws Exception {
     ScriptedHook h = new ScriptedHook();
     h.failures = 100;
-    SteppingClock clock = new SteppingClock();
-    List<Duration> waits = new ArrayList<>();
     PrePublishGate gate =
         new PrePublishGate(
             h,
             Duration.ofSeconds(1),
-            clock,
-            d -> {
-              waits.add(d);
-              clock.now = clock.now.plus(d);
-            },
+            time,
             (name, ok, hash, error) -> observed.add(name + ":" + ok),
             log);
-    Instant deadline = clock.now.plusMillis(2500);
+    Instant deadline = time.instant().plusMillis(2500);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.check(ctx("a"), deadline))
         .isInstanceOf(HookException.class)
         .hasMessageContaining("not publishing a");
     assertThat(h.runs).hasSize(3);
-    assertThat(waits).hasSize(2);
+    assertThat(time.sleeps()).hasSize(2);
   }
 
   @Test
   void prePublishGate_passesOnRetry() throws Exception {
     ScriptedHook h = new ScriptedHook();
     h.failures = 1;
-    SteppingClock clock = new SteppingClock();
     PrePublishGate gate =
         new PrePublishGate(
             h,
             Duration.ofSeconds(1),
-            clock,
-            d -> clock.now = clock.now.plus(d),
+            time,
             (name, ok, hash, error) -> observed.add(name + ":" + ok),
             log);
-    gate.check(ctx("a"), clock.now.plusSeconds(60));
+    gate.check(ctx("a"), time.instant().plusSeconds(60));
     assertThat(observed).containsExactly("exechook:false", "exechook:true");
   }
 }

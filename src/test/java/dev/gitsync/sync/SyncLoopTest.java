@@ -3,19 +3,18 @@ package dev.gitsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitsync.cli.ArgParser;
-import dev.gitsync.cli.ConfigFactory;
+import dev.gitsync.cli.bind.ConfigFactory;
 import dev.gitsync.config.Config;
 import dev.gitsync.git.CommitHash;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
+import dev.gitsync.testing.FakeTime;
+import dev.gitsync.time.Wakeup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,20 +24,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loop's policy with a scripted step, a fixed clock and a recording waiter: no git, no sleep.
+ * The loop's policy with a scripted step and fake time that records every wait: no git, no sleep.
  */
 class SyncLoopTest {
   private static final CommitHash H1 = CommitHash.of("1".repeat(40));
   private static final CommitHash H2 = CommitHash.of("2".repeat(40));
 
   private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-  private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-  private final List<Duration> waits = new ArrayList<>();
-  private final Waiter waiter =
-      d -> {
-        waits.add(d);
-        return false;
-      };
+  private final FakeTime clock = new FakeTime();
+  private final Wakeup wakeup = new Wakeup();
 
   /** A step that plays back outcomes (null = failure) and then stops the loop. */
   private static final class ScriptedStep implements Step {
@@ -91,7 +85,7 @@ class SyncLoopTest {
             new Redactor(),
             Optional.empty());
     return new SyncLoop(
-        c, step, log, clock, waiter, Optional.empty(), Optional.empty(), SyncListener.NONE);
+        c, step, log, clock, wakeup, Optional.empty(), Optional.empty(), SyncListener.NONE);
   }
 
   private String log() {
@@ -101,9 +95,9 @@ class SyncLoopTest {
   @Test
   void run_defaultMaxFailures_firstFailureEnds() throws Exception {
     ScriptedStep s = new ScriptedStep().add(null);
-    assertThat(loop(config(), s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(loop(config(), s).run()).isInstanceOf(LoopEnd.GaveUp.class);
     assertThat(log()).contains("too many failures, aborting");
-    assertThat(waits).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
   }
 
   @Test
@@ -116,7 +110,7 @@ class SyncLoopTest {
             .add(null)
             .add(null)
             .add(null);
-    assertThat(loop(config("--max-failures=2"), s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(loop(config("--max-failures=2"), s).run()).isInstanceOf(LoopEnd.GaveUp.class);
     assertThat(s.script).isEmpty();
     assertThat(s.cleanups).isEqualTo(1);
   }
@@ -126,7 +120,7 @@ class SyncLoopTest {
     ScriptedStep s =
         new ScriptedStep().add(null).add(null).add(null).add(out(H1, true, true)).add(null);
     Config c = config("--init-max-failures=-1", "--max-failures=0");
-    assertThat(loop(c, s).run()).isEqualTo(SyncLoop.End.FAILURE);
+    assertThat(loop(c, s).run()).isInstanceOf(LoopEnd.GaveUp.class);
     assertThat(s.script).isEmpty();
   }
 
@@ -140,7 +134,7 @@ class SyncLoopTest {
     } catch (InterruptedException end) {
       // The script ran out.
     }
-    assertThat(waits)
+    assertThat(clock.sleeps())
         .containsExactly(Duration.ofMillis(50), Duration.ofSeconds(7), Duration.ofSeconds(7));
     assertThat(log()).contains("initial sync complete, switching to normal period");
   }
@@ -148,13 +142,13 @@ class SyncLoopTest {
   @Test
   void run_oneTime_endsAfterFirstSuccess() throws Exception {
     ScriptedStep s = new ScriptedStep().add(out(H1, true, true));
-    assertThat(loop(config("--one-time"), s).run()).isEqualTo(SyncLoop.End.SUCCESS);
+    assertThat(loop(config("--one-time"), s).run()).isInstanceOf(LoopEnd.OneTimeDone.class);
   }
 
   @Test
   void run_refIsSyncedHash_sleepsForever() throws Exception {
     ScriptedStep s = new ScriptedStep().add(out(H2, true, true));
-    assertThat(loop(config("--ref=" + H2.hex()), s).run()).isEqualTo(SyncLoop.End.SLEEP_FOREVER);
+    assertThat(loop(config("--ref=" + H2.hex()), s).run()).isInstanceOf(LoopEnd.Idle.class);
     assertThat(log()).contains("ref appears to be a git hash, no further sync needed");
   }
 

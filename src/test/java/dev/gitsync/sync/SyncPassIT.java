@@ -3,7 +3,7 @@ package dev.gitsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gitsync.cli.ArgParser;
-import dev.gitsync.cli.ConfigFactory;
+import dev.gitsync.cli.bind.ConfigFactory;
 import dev.gitsync.config.Config;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.git.Git;

@@ -8,6 +8,7 @@ import dev.gitsync.notify.provider.Provider;
 import dev.gitsync.notify.provider.Providers;
 import dev.gitsync.notify.provider.Verdict;
 import dev.gitsync.notify.sink.Sink;
+import dev.gitsync.worker.Worker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,9 +51,8 @@ public final class SinkWorker implements AutoCloseable {
   private final NotifyObserver observer;
   private final Deque<Delivery> queue = new ArrayDeque<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  private final Thread thread;
+  private final Worker worker;
   private Instant lastSend = Instant.EPOCH;
-  private boolean closed;
   private boolean busy;
 
   /** A worker for {@code sink}; {@link #start()} starts its thread. */
@@ -76,8 +76,7 @@ public final class SinkWorker implements AutoCloseable {
     this.maxAge = maxAge;
     this.log = log;
     this.observer = observer;
-    this.thread = new Thread(this::loop, "notify-" + sink.name());
-    this.thread.setDaemon(true);
+    this.worker = new Worker("notify-" + sink.name(), this::step, this::unexpected, this::stopped);
   }
 
   /**
@@ -116,7 +115,7 @@ public final class SinkWorker implements AutoCloseable {
 
   /** Starts the thread. */
   public void start() {
-    thread.start();
+    worker.start();
   }
 
   /** Queues a delivery (already written to the outbox). */
@@ -151,7 +150,7 @@ public final class SinkWorker implements AutoCloseable {
   /** The head of the queue once it is due, marked in flight. */
   synchronized Delivery nextDue() throws InterruptedException {
     while (true) {
-      if (closed) {
+      if (worker.isClosed()) {
         throw new InterruptedException("closed");
       }
       Delivery head = queue.peekFirst();
@@ -182,26 +181,29 @@ public final class SinkWorker implements AutoCloseable {
     notifyAll();
   }
 
-  private void loop() {
-    try {
-      while (true) {
-        Delivery d = nextDue();
-        try {
-          attempt(d);
-        } catch (RuntimeException e) {
-          // No background loop may die silently: count it and retry later.
-          log.error(String.valueOf(e), "notification failed unexpectedly", "sink", sink.name());
-          observer.delivery(sink.name(), d.event().type().wire(), "retried", "");
-          finish(
-              d, d.retried(clock.instant().plus(retry.delay(d.attempts() + 1, Optional.empty()))));
-        }
-      }
-    } catch (InterruptedException e) {
-      synchronized (this) {
-        busy = false;
-        notifyAll();
-      }
+  private Delivery inFlight;
+
+  private void step() throws InterruptedException {
+    Delivery d = nextDue();
+    inFlight = d;
+    attempt(d);
+    inFlight = null;
+  }
+
+  /** No background loop may die silently: count it and retry later. */
+  private void unexpected(RuntimeException e) {
+    Delivery d = inFlight;
+    inFlight = null;
+    log.error(String.valueOf(e), "notification failed unexpectedly", "sink", sink.name());
+    if (d != null) {
+      observer.delivery(sink.name(), d.event().type().wire(), "retried", "");
+      finish(d, d.retried(clock.instant().plus(retry.delay(d.attempts() + 1, Optional.empty()))));
     }
+  }
+
+  private synchronized void stopped() {
+    busy = false;
+    notifyAll();
   }
 
   /** One attempt at the head delivery {@code d}, and what follows from the answer. */
@@ -353,15 +355,6 @@ public final class SinkWorker implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (this) {
-      closed = true;
-      notifyAll();
-    }
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    worker.close();
   }
 }

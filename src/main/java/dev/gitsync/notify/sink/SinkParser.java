@@ -51,19 +51,9 @@ public final class SinkParser {
    */
   public static Sink parse(String raw) {
     String text = raw.trim();
-    SinkKind kind = null;
-    int plus = text.indexOf('+');
-    int colon = text.indexOf("://");
-    if (plus > 0 && colon > plus) {
-      kind = SinkKind.byPrefix(text.substring(0, plus));
-      if (kind == null) {
-        throw new IllegalArgumentException(
-            "unknown notification kind \""
-                + text.substring(0, plus)
-                + "\"; known: slack,"
-                + " slackbot, teams, discord, gchat, mattermost, rocketchat, generic");
-      }
-      text = text.substring(plus + 1);
+    SinkKind kind = prefix(text);
+    if (kind != null) {
+      text = text.substring(text.indexOf('+') + 1);
     }
     URI u;
     try {
@@ -123,22 +113,50 @@ public final class SinkParser {
       throw new IllegalArgumentException(
           "a notification URL could not be rebuilt (" + kind.label() + ")");
     }
-    Set<EventType> events = EnumSet.allOf(EventType.class);
-    if (options.containsKey("events")) {
-      events = EnumSet.of(EventType.TEST);
-      for (String e : options.get("events").split("[,\\s]+")) {
-        EventType t = EventType.byName(e.trim());
-        if (t == null) {
-          throw new IllegalArgumentException(
-              "unknown event \""
-                  + e
-                  + "\" in events= ("
-                  + kind.label()
-                  + "); known: succeeded, failed, recovered, hook_failed, giving_up");
-        }
-        events.add(t);
-      }
+    return options(raw, kind, target, options);
+  }
+
+  /** The kind named by a {@code KIND+} prefix, or null when there is none. */
+  private static SinkKind prefix(String text) {
+    int plus = text.indexOf('+');
+    int colon = text.indexOf("://");
+    if (plus <= 0 || colon <= plus) {
+      return null;
     }
+    SinkKind kind = SinkKind.byPrefix(text.substring(0, plus));
+    if (kind == null) {
+      throw new IllegalArgumentException(
+          "unknown notification kind \""
+              + text.substring(0, plus)
+              + "\"; known: slack,"
+              + " slackbot, teams, discord, gchat, mattermost, rocketchat, generic");
+    }
+    return kind;
+  }
+
+  private static Set<EventType> events(Map<String, String> options, SinkKind kind) {
+    if (!options.containsKey("events")) {
+      return EnumSet.allOf(EventType.class);
+    }
+    Set<EventType> events = EnumSet.of(EventType.TEST);
+    for (String e : options.get("events").split("[,\\s]+")) {
+      EventType t = EventType.byName(e.trim());
+      if (t == null) {
+        throw new IllegalArgumentException(
+            "unknown event \""
+                + e
+                + "\" in events= ("
+                + kind.label()
+                + "); known: succeeded, failed, recovered, hook_failed, giving_up");
+      }
+      events.add(t);
+    }
+    return events;
+  }
+
+  /** The sink, from our options (removed from the URL) and the URL to send to. */
+  private static Sink options(String raw, SinkKind kind, URI target, Map<String, String> options) {
+    Set<EventType> events = events(options, kind);
     Optional<Template> template = Optional.empty();
     if (options.containsKey("template_file")) {
       template = Optional.of(Template.load(Path.of(options.get("template_file"))));

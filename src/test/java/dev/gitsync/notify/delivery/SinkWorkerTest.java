@@ -8,8 +8,8 @@ import dev.gitsync.notify.event.NotifyEvent;
 import dev.gitsync.notify.sink.Sink;
 import dev.gitsync.notify.sink.SinkParser;
 import dev.gitsync.testing.Events;
-import dev.gitsync.testing.FakeClock;
 import dev.gitsync.testing.FakeHttpTransport;
+import dev.gitsync.testing.FakeTime;
 import dev.gitsync.testing.TestLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** One delivery step at a time, against a scripted transport and a fake clock. */
 class SinkWorkerTest {
   @TempDir Path tmp;
-  final FakeClock clock = new FakeClock();
+  final FakeTime clock = new FakeTime();
   final FakeHttpTransport http = new FakeHttpTransport();
   final SinkStates states = new SinkStates();
   final TestLog log = new TestLog();

@@ -1,4 +1,4 @@
-package dev.gitsync.cli;
+package dev.gitsync.cli.bind;
 
 import dev.gitsync.config.Credential;
 import dev.gitsync.config.Secret;

@@ -1,5 +1,8 @@
-package dev.gitsync.cli;
+package dev.gitsync.cli.bind;
 
+import dev.gitsync.cli.Options;
+import dev.gitsync.cli.ParsedOptions;
+import dev.gitsync.cli.StartupFlags;
 import dev.gitsync.config.AuthSettings;
 import dev.gitsync.config.BindAddress;
 import dev.gitsync.config.Config;
@@ -14,6 +17,7 @@ import dev.gitsync.config.Secret;
 import dev.gitsync.config.SyncSignal;
 import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
+import dev.gitsync.git.GitEnvironment;
 import dev.gitsync.notify.Notifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,19 +59,163 @@ public final class ConfigFactory {
    */
   public static Result build(ParsedOptions p, Path cwd, Map<String, String> env) {
     List<String> errs = new ArrayList<>();
-
-    String rootFlag = p.string("root");
+    Source src = source(p, cwd, errs);
+    Schedule sch = schedule(p, errs);
+    String rootFlag = p.get(Options.ROOT);
     if (rootFlag.isEmpty()) {
       errs.add("required flag: --root must be specified");
+    } else {
+      AbsPath root = AbsPath.of(rootFlag, cwd);
+      RootCheck.check(root, env.getOrDefault("HOME", "")).ifPresent(errs::add);
+      RootCheck.checkLink(root, src.link()).ifPresent(errs::add);
     }
-    String repo = p.string("repo");
+    if (p.get(Options.CHANGE_PERMISSIONS) != 0) {
+      errs.add("invalid flag: --change-permissions is no longer supported (use --group-write)");
+    }
+    validateHooks(p, errs);
+    validateAuth(p, src.rawRepo(), errs);
+    AuthSettings auth = auth(p, src.repo(), src.fromUrl(), cwd, errs);
+    Optional<WebhookSettings> webhook = webhook(p, errs);
+    HttpSettings http = http(p, errs);
+    List<GitConfigEntry> gitConfig = gitConfig(p, errs);
+    NotifySettings notify = notify(p, cwd, errs);
+    for (String arg : p.positional()) {
+      errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
+    }
+    if (!errs.isEmpty()) {
+      return new Result(Optional.empty(), List.copyOf(errs));
+    }
+    int verbosity = p.get(Options.VERBOSE);
+    Config c =
+        new Config(
+            src.repo(),
+            src.ref(),
+            src.depth(),
+            p.get(Options.FILTER),
+            src.submodules(),
+            AbsPath.of(rootFlag, cwd),
+            src.link(),
+            nonEmpty(p.get(Options.ERROR_FILE)),
+            nonEmpty(p.get(Options.TOUCH_FILE)),
+            sch.period(),
+            sch.initPeriod(),
+            sch.syncTimeout(),
+            p.get(Options.ONE_TIME),
+            sch.signal(),
+            p.get(Options.MAX_FAILURES),
+            sch.initMaxFailures(),
+            p.get(Options.ADD_USER),
+            p.get(Options.GROUP_WRITE),
+            p.get(Options.STALE_WORKTREE_TIMEOUT),
+            p.get(Options.GIT),
+            gitConfig,
+            src.gitGc(),
+            verbosity,
+            new Config.Ssh(
+                p.get(Options.SSH_KEY_FILE),
+                p.get(Options.SSH_KNOWN_HOSTS),
+                p.get(Options.SSH_KNOWN_HOSTS_FILE)),
+            auth,
+            src.sparse().map(AbsPath::toString),
+            hook(
+                p.get(Options.EXECHOOK_COMMAND),
+                p.get(Options.EXECHOOK_TIMEOUT),
+                p.get(Options.EXECHOOK_BACKOFF)),
+            hook(
+                p.get(Options.PRE_PUBLISH_EXECHOOK_COMMAND),
+                p.get(Options.PRE_PUBLISH_EXECHOOK_TIMEOUT),
+                p.get(Options.PRE_PUBLISH_EXECHOOK_BACKOFF)),
+            webhook,
+            http,
+            notify,
+            StartupFlags.describe(p, verbosity >= 4));
+    return new Result(Optional.of(c), List.of());
+  }
+
+  /**
+   * What to sync and where it is published.
+   *
+   * @param rawRepo the repo as given (credentials included)
+   * @param repo the repo with credentials moved out
+   * @param fromUrl the credential that was in the URL
+   * @param ref the ref (after {@code --branch}/{@code --rev})
+   * @param depth the depth
+   * @param submodules the submodule mode
+   * @param gitGc the gc mode
+   * @param link the link (defaulted from the repo's last segment)
+   * @param sparse the sparse-checkout file
+   */
+  private record Source(
+      String rawRepo,
+      String repo,
+      RepoCredentials fromUrl,
+      String ref,
+      int depth,
+      Config.Submodules submodules,
+      Config.GitGc gitGc,
+      String link,
+      Optional<AbsPath> sparse) {}
+
+  private static Source source(ParsedOptions p, Path cwd, List<String> errs) {
+    String repo = p.get(Options.REPO);
     if (repo.isEmpty()) {
       errs.add("required flag: --repo must be specified");
     }
+    String ref = ref(p, errs);
+    // git would read a leading dash as an option (--upload-pack=… runs a command).
+    if (ref.startsWith("-")) {
+      errs.add("invalid flag: --ref must not start with '-' (git would read it as an option)");
+    }
+    if (repo.startsWith("-")) {
+      errs.add("invalid flag: --repo must not start with '-' (git would read it as an option)");
+    }
+    int depth = p.get(Options.DEPTH);
+    if (depth < 0) {
+      errs.add("invalid flag: --depth must be greater than or equal to 0");
+    }
+    Config.Submodules submodules =
+        oneOf(
+            p.get(Options.SUBMODULES),
+            "submodules",
+            Config.Submodules.class,
+            errs,
+            "recursive",
+            "shallow",
+            "off");
+    Config.GitGc gitGc =
+        oneOf(
+            p.get(Options.GIT_GC),
+            "git-gc",
+            Config.GitGc.class,
+            errs,
+            "auto",
+            "always",
+            "aggressive",
+            "off");
+    String link = p.get(Options.LINK);
+    if (link.isEmpty()) {
+      String[] parts = trimSlashes(repo).split("/");
+      link = parts[parts.length - 1];
+    }
+    Optional<AbsPath> sparse =
+        nonEmpty(p.get(Options.SPARSE_CHECKOUT_FILE)).map(f -> AbsPath.of(f, cwd));
+    if (sparse.isPresent() && !Files.isReadable(sparse.get().path())) {
+      errs.add(
+          "invalid flag: --sparse-checkout-file: can't read "
+              + p.get(Options.SPARSE_CHECKOUT_FILE));
+    }
+    RepoCredentials fromUrl = RepoCredentials.split(repo);
+    return new Source(repo, fromUrl.url(), fromUrl, ref, depth, submodules, gitGc, link, sparse);
+  }
 
-    String ref = p.string("ref");
-    String branch = p.string("branch");
-    String rev = p.string("rev");
+  /**
+   * {@code --ref}, or upstream's rule for the deprecated {@code --branch} and {@code --rev}: branch
+   * with rev unset or HEAD gives branch, rev alone gives rev, both is an error.
+   */
+  private static String ref(ParsedOptions p, List<String> errs) {
+    String ref = p.get(Options.REF);
+    String branch = p.get(Options.BRANCH);
+    String rev = p.get(Options.REV);
     if (!branch.isEmpty() && (rev.isEmpty() || rev.equals("HEAD"))) {
       ref = branch;
     } else if (!rev.isEmpty() && branch.isEmpty()) {
@@ -80,206 +228,126 @@ public final class ConfigFactory {
     if (ref.isEmpty()) {
       errs.add("required flag: --ref must be specified");
     }
-    // git would read a leading dash as an option (--upload-pack=… runs a command).
-    if (ref.startsWith("-")) {
-      errs.add("invalid flag: --ref must not start with '-' (git would read it as an option)");
-    }
-    if (repo.startsWith("-")) {
-      errs.add("invalid flag: --repo must not start with '-' (git would read it as an option)");
-    }
+    return ref;
+  }
 
-    int depth = p.integer("depth");
-    if (depth < 0) {
-      errs.add("invalid flag: --depth must be greater than or equal to 0");
-    }
+  /**
+   * When passes run.
+   *
+   * @param period the period
+   * @param initPeriod the period until the first success
+   * @param syncTimeout the time one pass may take
+   * @param signal the signal that requests a sync
+   * @param initMaxFailures failures allowed before the first success, when set
+   */
+  private record Schedule(
+      Duration period,
+      Duration initPeriod,
+      Duration syncTimeout,
+      Optional<SyncSignal> signal,
+      OptionalInt initMaxFailures) {}
 
-    Config.Submodules submodules =
-        oneOf(p, "submodules", Config.Submodules.class, errs, "recursive", "shallow", "off");
-    Config.GitGc gitGc =
-        oneOf(p, "git-gc", Config.GitGc.class, errs, "auto", "always", "aggressive", "off");
-
-    String link = p.string("link");
-    if (!p.string("dest").isEmpty()) {
-      link = p.string("dest");
-    }
-    if (link.isEmpty()) {
-      String[] parts = trimSlashes(repo).split("/");
-      link = parts[parts.length - 1];
-    }
-
-    Duration period = p.duration("period");
-    if (p.floating("wait") != 0) {
-      period = Duration.ofMillis((long) (p.floating("wait") * 1000));
-    }
+  private static Schedule schedule(ParsedOptions p, List<String> errs) {
+    Duration period = p.get(Options.PERIOD);
     if (period.compareTo(MIN_PERIOD) < 0) {
       errs.add("invalid flag: --period must be at least 10ms");
     }
-    Duration initPeriod = p.duration("init-period");
+    Duration initPeriod = p.get(Options.INIT_PERIOD);
     if (!initPeriod.isZero() && initPeriod.compareTo(MIN_PERIOD) < 0) {
       errs.add("invalid flag: --init-period must be at least 10ms if set");
     }
-    if (initPeriod.isZero()) {
-      initPeriod = period;
-    }
-
-    if (p.integer("change-permissions") != 0) {
-      errs.add("invalid flag: --change-permissions is no longer supported (use --group-write)");
-    }
-
     Optional<SyncSignal> signal = Optional.empty();
-    if (!p.string("sync-on-signal").isEmpty()) {
+    if (!p.get(Options.SYNC_ON_SIGNAL).isEmpty()) {
       try {
-        signal = Optional.of(SyncSignal.parse(p.string("sync-on-signal")));
+        signal = Optional.of(SyncSignal.parse(p.get(Options.SYNC_ON_SIGNAL)));
       } catch (IllegalArgumentException e) {
         errs.add("invalid flag: --sync-on-signal must be a valid signal name or number");
       }
     }
-
-    Duration syncTimeout = p.duration("sync-timeout");
-    if (p.integer("timeout") != 0) {
-      syncTimeout = Duration.ofSeconds(p.integer("timeout"));
-    }
+    Duration syncTimeout = p.get(Options.SYNC_TIMEOUT);
     if (syncTimeout.compareTo(MIN_PERIOD) < 0) {
       errs.add("invalid flag: --sync-timeout must be at least 10ms");
     }
-
-    int maxFailures = p.integer("max-failures");
-    if (p.integer("max-sync-failures") != 0) {
-      maxFailures = p.integer("max-sync-failures");
-    }
     OptionalInt initMaxFailures =
-        p.isSet("init-max-failures")
-            ? OptionalInt.of(p.integer("init-max-failures"))
+        p.isSet(Options.INIT_MAX_FAILURES)
+            ? OptionalInt.of(p.get(Options.INIT_MAX_FAILURES))
             : OptionalInt.empty();
+    return new Schedule(
+        period, initPeriod.isZero() ? period : initPeriod, syncTimeout, signal, initMaxFailures);
+  }
 
-    validateHooks(p, errs);
-    validateAuth(p, repo, errs);
-    RepoCredentials fromUrl = RepoCredentials.split(repo);
-    repo = fromUrl.url();
-    AuthSettings auth = auth(p, repo, fromUrl, cwd, errs);
-    if ((p.bool("http-metrics") || p.bool("http-pprof")) && p.string("http-bind").isEmpty()) {
+  private static HttpSettings http(ParsedOptions p, List<String> errs) {
+    String bindFlag = p.get(Options.HTTP_BIND);
+    if ((p.get(Options.HTTP_METRICS) || p.get(Options.HTTP_PPROF)) && bindFlag.isEmpty()) {
       errs.add("invalid flag: --http-metrics and --http-pprof require --http-bind to be specified");
     }
-    Optional<WebhookSettings> webhook = webhook(p, errs);
     Optional<BindAddress> bind = Optional.empty();
-    if (!p.string("http-bind").isEmpty()) {
+    if (!bindFlag.isEmpty()) {
       try {
-        bind = Optional.of(BindAddress.parse(p.string("http-bind")));
+        bind = Optional.of(BindAddress.parse(bindFlag));
       } catch (IllegalArgumentException e) {
         errs.add("invalid flag: --http-bind: " + e.getMessage());
       }
     }
-    if (p.integer("http-ready-max-periods") < 0) {
+    if (p.get(Options.HTTP_READY_MAX_PERIODS) < 0) {
       errs.add("invalid flag: --http-ready-max-periods must be 0 or more");
     }
+    return new HttpSettings(
+        bind,
+        p.get(Options.HTTP_METRICS),
+        p.get(Options.HTTP_PPROF),
+        p.get(Options.HTTP_READY_MAX_PERIODS));
+  }
 
+  /** {@code --git-config} and {@code --git-config-add}, checked as git checks keys. */
+  private static List<GitConfigEntry> gitConfig(ParsedOptions p, List<String> errs) {
     List<GitConfigEntry> gitConfig = new ArrayList<>();
-    if (!p.string("git-config").isEmpty()) {
+    if (!p.get(Options.GIT_CONFIG).isEmpty()) {
       try {
-        gitConfig.addAll(GitConfigEntry.parse(p.string("git-config"), false));
+        gitConfig.addAll(GitConfigEntry.parse(p.get(Options.GIT_CONFIG), false));
       } catch (IllegalArgumentException e) {
         errs.add("invalid flag: --git-config: " + e.getMessage());
       }
     }
-    for (String add : p.list("git-config-add")) {
+    for (String add : p.get(Options.GIT_CONFIG_ADD)) {
       try {
         gitConfig.addAll(GitConfigEntry.parse(add, true));
       } catch (IllegalArgumentException e) {
         errs.add("invalid flag: --git-config-add: " + e.getMessage());
       }
     }
-
-    if (!rootFlag.isEmpty()) {
-      AbsPath root = AbsPath.of(rootFlag, cwd);
-      RootCheck.check(root, env.getOrDefault("HOME", "")).ifPresent(errs::add);
-      RootCheck.checkLink(root, link).ifPresent(errs::add);
+    try {
+      GitEnvironment.validate(gitConfig);
+    } catch (IllegalArgumentException e) {
+      errs.add("invalid flag: --git-config: " + e.getMessage());
     }
-    validateHookCommand(exechook(p), "exechook-command", errs);
-    validateHookCommand(
-        p.string("pre-publish-exechook-command"), "pre-publish-exechook-command", errs);
-
-    NotifySettings notify = notify(p, cwd, errs);
-    Optional<AbsPath> sparse =
-        nonEmpty(p.string("sparse-checkout-file")).map(f -> AbsPath.of(f, cwd));
-    if (sparse.isPresent() && !Files.isReadable(sparse.get().path())) {
-      errs.add(
-          "invalid flag: --sparse-checkout-file: can't read " + p.string("sparse-checkout-file"));
-    }
-    for (String arg : p.positional()) {
-      errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
-    }
-
-    int verbosity = p.integer("v") >= 0 ? p.integer("v") : p.integer("verbose");
-
-    if (!errs.isEmpty()) {
-      return new Result(Optional.empty(), List.copyOf(errs));
-    }
-    Config c =
-        new Config(
-            repo,
-            ref,
-            depth,
-            p.string("filter"),
-            submodules,
-            AbsPath.of(rootFlag, cwd),
-            link,
-            nonEmpty(p.string("error-file")),
-            nonEmpty(p.string("touch-file")),
-            period,
-            initPeriod,
-            syncTimeout,
-            p.bool("one-time"),
-            signal,
-            maxFailures,
-            initMaxFailures,
-            p.bool("add-user"),
-            p.bool("group-write"),
-            p.duration("stale-worktree-timeout"),
-            p.string("git"),
-            List.copyOf(gitConfig),
-            gitGc,
-            verbosity,
-            new Config.Ssh(
-                p.list("ssh-key-file"),
-                p.bool("ssh-known-hosts"),
-                p.string("ssh-known-hosts-file")),
-            auth,
-            sparse.map(AbsPath::toString),
-            hook(exechook(p), p.duration("exechook-timeout"), p.duration("exechook-backoff")),
-            hook(
-                p.string("pre-publish-exechook-command"),
-                p.duration("pre-publish-exechook-timeout"),
-                p.duration("pre-publish-exechook-backoff")),
-            webhook,
-            new HttpSettings(
-                bind,
-                p.bool("http-metrics"),
-                p.bool("http-pprof"),
-                p.integer("http-ready-max-periods")),
-            notify,
-            StartupFlags.describe(p, verbosity >= 4));
-    return new Result(Optional.of(c), List.of());
+    return List.copyOf(gitConfig);
   }
 
   private static void validateHooks(ParsedOptions p, List<String> errs) {
-    if (!exechook(p).isEmpty()) {
-      atLeastOneSecond(p, "exechook-timeout", errs);
-      atLeastOneSecond(p, "exechook-backoff", errs);
+    validateHookCommand(p.get(Options.EXECHOOK_COMMAND), "exechook-command", errs);
+    validateHookCommand(
+        p.get(Options.PRE_PUBLISH_EXECHOOK_COMMAND), "pre-publish-exechook-command", errs);
+    if (!p.get(Options.EXECHOOK_COMMAND).isEmpty()) {
+      atLeastOneSecond(p.get(Options.EXECHOOK_TIMEOUT), "exechook-timeout", errs);
+      atLeastOneSecond(p.get(Options.EXECHOOK_BACKOFF), "exechook-backoff", errs);
     }
-    if (!p.string("pre-publish-exechook-command").isEmpty()) {
-      atLeastOneSecond(p, "pre-publish-exechook-timeout", errs);
-      atLeastOneSecond(p, "pre-publish-exechook-backoff", errs);
+    if (!p.get(Options.PRE_PUBLISH_EXECHOOK_COMMAND).isEmpty()) {
+      atLeastOneSecond(
+          p.get(Options.PRE_PUBLISH_EXECHOOK_TIMEOUT), "pre-publish-exechook-timeout", errs);
+      atLeastOneSecond(
+          p.get(Options.PRE_PUBLISH_EXECHOOK_BACKOFF), "pre-publish-exechook-backoff", errs);
     }
-    if (!p.string("webhook-url").isEmpty()) {
-      int status = p.integer("webhook-success-status");
+    if (!p.get(Options.WEBHOOK_URL).isEmpty()) {
+      int status = p.get(Options.WEBHOOK_SUCCESS_STATUS);
       if (status == -1) {
         status = 0;
       }
       if (status < 0) {
         errs.add("invalid flag: --webhook-success-status must be a valid HTTP code or 0");
       }
-      atLeastOneSecond(p, "webhook-timeout", errs);
-      atLeastOneSecond(p, "webhook-backoff", errs);
+      atLeastOneSecond(p.get(Options.WEBHOOK_TIMEOUT), "webhook-timeout", errs);
+      atLeastOneSecond(p.get(Options.WEBHOOK_BACKOFF), "webhook-backoff", errs);
     }
   }
 
@@ -320,31 +388,32 @@ public final class ConfigFactory {
 
   private static NotifySettings notify(ParsedOptions p, Path cwd, List<String> errs) {
     List<Secret> urls = new ArrayList<>();
-    p.list("notify").forEach(u -> urls.add(Secret.of(u)));
-    Optional<String> file = nonEmpty(p.string("notify-file"));
-    for (String e : Notifier.validate(p.list("notify"), file.map(f -> AbsPath.of(f, cwd).path()))) {
+    p.get(Options.NOTIFY).forEach(u -> urls.add(Secret.of(u)));
+    Optional<String> file = nonEmpty(p.get(Options.NOTIFY_FILE));
+    for (String e :
+        Notifier.validate(p.get(Options.NOTIFY), file.map(f -> AbsPath.of(f, cwd).path()))) {
       errs.add("invalid flag: --notify: " + e);
     }
-    if (p.integer("notify-failure-threshold") < 1) {
+    if (p.get(Options.NOTIFY_FAILURE_THRESHOLD) < 1) {
       errs.add("invalid flag: --notify-failure-threshold must be at least 1");
     }
-    if (p.duration("notify-repeat-interval").isNegative()) {
+    if (p.get(Options.NOTIFY_REPEAT_INTERVAL).isNegative()) {
       errs.add("invalid flag: --notify-repeat-interval must not be negative");
     }
-    if (p.duration("notify-max-age").compareTo(Duration.ofMinutes(1)) < 0) {
+    if (p.get(Options.NOTIFY_MAX_AGE).compareTo(Duration.ofMinutes(1)) < 0) {
       errs.add("invalid flag: --notify-max-age must be at least 1m");
     }
-    if (p.bool("notify-test") && urls.isEmpty() && file.isEmpty()) {
+    if (p.get(Options.NOTIFY_TEST) && urls.isEmpty() && file.isEmpty()) {
       errs.add("invalid flag: --notify-test needs --notify, $GITSYNC_NOTIFY or --notify-file");
     }
     return new NotifySettings(
         List.copyOf(urls),
         file,
-        p.string("notify-outbox"),
-        p.integer("notify-failure-threshold"),
-        p.duration("notify-repeat-interval"),
-        p.duration("notify-max-age"),
-        p.bool("notify-test"));
+        p.get(Options.NOTIFY_OUTBOX),
+        p.get(Options.NOTIFY_FAILURE_THRESHOLD),
+        p.get(Options.NOTIFY_REPEAT_INTERVAL),
+        p.get(Options.NOTIFY_MAX_AGE),
+        p.get(Options.NOTIFY_TEST));
   }
 
   private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {
@@ -370,9 +439,9 @@ public final class ConfigFactory {
       List.of("host", "connection", "content-length", "expect", "upgrade");
 
   private static Optional<WebhookSettings> webhook(ParsedOptions p, List<String> errs) {
-    String url = p.string("webhook-url");
+    String url = p.get(Options.WEBHOOK_URL);
     List<WebhookSettings.Header> headers = new ArrayList<>();
-    for (String raw : p.list("webhook-header")) {
+    for (String raw : p.get(Options.WEBHOOK_HEADER)) {
       for (String line : raw.split("\n")) {
         if (line.isBlank()) {
           continue;
@@ -397,9 +466,9 @@ public final class ConfigFactory {
       }
     }
     Optional<PayloadTemplate> payload = Optional.empty();
-    if (!p.string("webhook-payload").isEmpty()) {
+    if (!p.get(Options.WEBHOOK_PAYLOAD).isEmpty()) {
       try {
-        payload = Optional.of(PayloadTemplate.parse(p.string("webhook-payload")));
+        payload = Optional.of(PayloadTemplate.parse(p.get(Options.WEBHOOK_PAYLOAD)));
       } catch (IllegalArgumentException e) {
         errs.add("invalid flag: --webhook-payload: " + e.getMessage());
       }
@@ -413,40 +482,39 @@ public final class ConfigFactory {
     if (!isHttpUrl(url)) {
       errs.add("invalid flag: --webhook-url must be an http or https URL");
     }
-    if (!p.string("webhook-method").matches(TOKEN)) {
+    if (!p.get(Options.WEBHOOK_METHOD).matches(TOKEN)) {
       errs.add(
           "invalid flag: --webhook-method must be an HTTP method such as POST (got \""
-              + p.string("webhook-method")
+              + p.get(Options.WEBHOOK_METHOD)
               + "\")");
     }
-    int status = p.integer("webhook-success-status");
+    int status = p.get(Options.WEBHOOK_SUCCESS_STATUS);
     return Optional.of(
         new WebhookSettings(
             Secret.of(url),
-            p.string("webhook-method"),
+            p.get(Options.WEBHOOK_METHOD),
             status == -1 ? 0 : status,
-            p.duration("webhook-timeout"),
-            p.duration("webhook-backoff"),
+            p.get(Options.WEBHOOK_TIMEOUT),
+            p.get(Options.WEBHOOK_BACKOFF),
             List.copyOf(headers),
             payload));
   }
 
   private static String exechook(ParsedOptions p) {
-    String legacy = p.string("sync-hook-command");
-    return legacy.isEmpty() ? p.string("exechook-command") : legacy;
+    String legacy = p.get(Options.SYNC_HOOK_COMMAND);
+    return legacy.isEmpty() ? p.get(Options.EXECHOOK_COMMAND) : legacy;
   }
 
-  private static void atLeastOneSecond(ParsedOptions p, String name, List<String> errs) {
-    if (p.duration(name).compareTo(MIN_HOOK) < 0) {
+  private static void atLeastOneSecond(Duration value, String name, List<String> errs) {
+    if (value.compareTo(MIN_HOOK) < 0) {
       errs.add("invalid flag: --" + name + " must be at least 1s");
     }
   }
 
   private static void validateAuth(ParsedOptions p, String repo, List<String> errs) {
-    String user = p.string("username");
-    boolean password =
-        !p.string("__env__GITSYNC_PASSWORD").isEmpty() || !p.string("password").isEmpty();
-    boolean passwordFile = !p.string("password-file").isEmpty();
+    String user = p.get(Options.USERNAME);
+    boolean password = !p.get(Options.ENV_GITSYNC_PASSWORD).isEmpty();
+    boolean passwordFile = !p.get(Options.PASSWORD_FILE).isEmpty();
     if (!user.isEmpty()) {
       if (!password && !passwordFile) {
         errs.add("invalid flag: --username requires $GITSYNC_PASSWORD or --password-file");
@@ -465,11 +533,11 @@ public final class ConfigFactory {
       errs.add("invalid flag: $GITSYNC_PASSWORD and --password-file require --username");
     }
     boolean key =
-        !p.string("github-app-private-key-file").isEmpty()
-            || !p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY").isEmpty();
-    boolean appId = p.integer("github-app-application-id") != 0;
-    boolean clientId = !p.string("github-app-client-id").isEmpty();
-    boolean installation = p.integer("github-app-installation-id") != 0;
+        !p.get(Options.GITHUB_APP_PRIVATE_KEY_FILE).isEmpty()
+            || !p.get(Options.ENV_GITSYNC_GITHUB_APP_PRIVATE_KEY).isEmpty();
+    boolean appId = p.get(Options.GITHUB_APP_APPLICATION_ID) != 0;
+    boolean clientId = !p.get(Options.GITHUB_APP_CLIENT_ID).isEmpty();
+    boolean installation = p.get(Options.GITHUB_APP_INSTALLATION_ID) != 0;
     if (key || appId || clientId || installation) {
       if (appId && clientId) {
         errs.add(
@@ -484,8 +552,8 @@ public final class ConfigFactory {
             "invalid flag: $GITSYNC_GITHUB_APP_PRIVATE_KEY or"
                 + " --github-app-private-key-file is required for GitHub app auth");
       }
-      if (!p.string("github-app-private-key-file").isEmpty()
-          && !p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY").isEmpty()) {
+      if (!p.get(Options.GITHUB_APP_PRIVATE_KEY_FILE).isEmpty()
+          && !p.get(Options.ENV_GITSYNC_GITHUB_APP_PRIVATE_KEY).isEmpty()) {
         errs.add(
             "invalid flag: only one of $GITSYNC_GITHUB_APP_PRIVATE_KEY or"
                 + " --github-app-private-key-file may be specified");
@@ -501,9 +569,9 @@ public final class ConfigFactory {
   private static AuthSettings auth(
       ParsedOptions p, String repo, RepoCredentials fromUrl, Path cwd, List<String> errs) {
     List<Credential> creds = new ArrayList<>();
-    String user = p.string("username");
-    String password = password(p);
-    String passwordFile = p.string("password-file");
+    String user = p.get(Options.USERNAME);
+    String password = p.get(Options.ENV_GITSYNC_PASSWORD);
+    String passwordFile = p.get(Options.PASSWORD_FILE);
     if (!user.isEmpty() && (!password.isEmpty() || !passwordFile.isEmpty())) {
       creds.add(
           new Credential(
@@ -514,7 +582,7 @@ public final class ConfigFactory {
     } else if (fromUrl.credential().isPresent()) {
       creds.add(fromUrl.credential().get());
     }
-    for (String raw : p.list("credential")) {
+    for (String raw : p.get(Options.CREDENTIAL)) {
       try {
         for (Credential c : CredentialParser.parse(raw)) {
           creds.add(
@@ -528,22 +596,22 @@ public final class ConfigFactory {
         errs.add("invalid flag: --credential: " + e.getMessage());
       }
     }
-    Optional<Secret> askpass = nonEmpty(p.string("askpass-url")).map(Secret::of);
+    Optional<Secret> askpass = nonEmpty(p.get(Options.ASKPASS_URL)).map(Secret::of);
     if (askpass.isPresent() && !isHttpUrl(askpass.get().reveal())) {
       errs.add("invalid flag: --askpass-url must be an http or https URL");
     }
     Optional<GitHubAppSettings> app = Optional.empty();
-    String keyFile = p.string("github-app-private-key-file");
-    String key = p.string("__env__GITSYNC_GITHUB_APP_PRIVATE_KEY");
+    String keyFile = p.get(Options.GITHUB_APP_PRIVATE_KEY_FILE);
+    String key = p.get(Options.ENV_GITSYNC_GITHUB_APP_PRIVATE_KEY);
     if (!keyFile.isEmpty() || !key.isEmpty()) {
-      String base = p.string("github-base-url");
+      String base = p.get(Options.GITHUB_BASE_URL);
       if (!isHttpUrl(base)) {
         errs.add("invalid flag: --github-base-url must be an http or https URL");
       }
       String issuer =
-          p.string("github-app-client-id").isEmpty()
-              ? Integer.toString(p.integer("github-app-application-id"))
-              : p.string("github-app-client-id");
+          p.get(Options.GITHUB_APP_CLIENT_ID).isEmpty()
+              ? Integer.toString(p.get(Options.GITHUB_APP_APPLICATION_ID))
+              : p.get(Options.GITHUB_APP_CLIENT_ID);
       app =
           Optional.of(
               new GitHubAppSettings(
@@ -551,26 +619,19 @@ public final class ConfigFactory {
                   nonEmpty(key).map(Secret::of),
                   nonEmpty(keyFile).map(f -> AbsPath.of(f, cwd).toString()),
                   issuer,
-                  p.integer("github-app-installation-id")));
+                  p.get(Options.GITHUB_APP_INSTALLATION_ID)));
     }
     Optional<String> cookie = Optional.empty();
-    if (p.bool("cookie-file")) {
-      AbsPath jar = AbsPath.of(p.string("cookie-file-path"), cwd);
+    if (p.get(Options.COOKIE_FILE)) {
+      AbsPath jar = AbsPath.of(p.get(Options.COOKIE_FILE_PATH), cwd);
       if (!Files.isReadable(jar.path())) {
         errs.add(
             "invalid flag: --cookie-file: can't access git cookiefile "
-                + p.string("cookie-file-path"));
+                + p.get(Options.COOKIE_FILE_PATH));
       }
       cookie = Optional.of(jar.toString());
     }
     return new AuthSettings(creds, askpass, app, cookie);
-  }
-
-  /** $GITSYNC_PASSWORD, or the deprecated --password flag, which wins as upstream's does. */
-  private static String password(ParsedOptions p) {
-    return p.string("password").isEmpty()
-        ? p.string("__env__GITSYNC_PASSWORD")
-        : p.string("password");
   }
 
   private static boolean isHttpUrl(String s) {
@@ -585,8 +646,7 @@ public final class ConfigFactory {
   }
 
   private static <E extends Enum<E>> E oneOf(
-      ParsedOptions p, String name, Class<E> type, List<String> errs, String... allowed) {
-    String v = p.string(name);
+      String v, String name, Class<E> type, List<String> errs, String... allowed) {
     for (String a : allowed) {
       if (a.equals(v)) {
         return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));

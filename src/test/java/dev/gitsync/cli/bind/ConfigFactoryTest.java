@@ -1,7 +1,9 @@
-package dev.gitsync.cli;
+package dev.gitsync.cli.bind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gitsync.cli.ArgParser;
+import dev.gitsync.cli.ParsedOptions;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.Credential;
 import java.nio.file.Path;

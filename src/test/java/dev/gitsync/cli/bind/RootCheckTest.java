@@ -1,4 +1,4 @@
-package dev.gitsync.cli;
+package dev.gitsync.cli.bind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

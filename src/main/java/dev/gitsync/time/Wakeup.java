@@ -1,4 +1,4 @@
-package dev.gitsync.sync;
+package dev.gitsync.time;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -6,16 +6,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The real {@link Waiter}: sleeps on a condition that {@link #fire()} (a {@code --sync-on-signal}
- * signal) wakes. Like upstream's channel of size 1, a request that arrives while a pass runs is
- * remembered, so the next wait returns at once.
+ * A request to stop waiting ({@code --sync-on-signal}, later a push trigger). Like upstream's
+ * channel of size 1, a request that arrives while nobody waits is remembered, so the next wait
+ * returns at once.
  */
-public final class Trigger implements Waiter {
+public final class Wakeup {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition fired = lock.newCondition();
   private boolean pending;
 
-  /** Requests a sync now (or right after the running pass). */
+  /** Wakes the waiter now, or at its next wait. */
   public void fire() {
     lock.lock();
     try {
@@ -26,8 +26,20 @@ public final class Trigger implements Waiter {
     }
   }
 
-  @Override
-  public boolean await(Duration d) throws InterruptedException {
+  /** Takes a pending request without waiting; true when there was one. */
+  public boolean take() {
+    lock.lock();
+    try {
+      boolean was = pending;
+      pending = false;
+      return was;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits in real time for {@code d} or a request; true when a request came. */
+  boolean await(Duration d) throws InterruptedException {
     long nanos = d.toNanos();
     lock.lock();
     try {
@@ -44,7 +56,7 @@ public final class Trigger implements Waiter {
     }
   }
 
-  /** Waits until interrupted (shutdown), ignoring sync requests. */
+  /** Waits until interrupted (shutdown). */
   public static void sleepForever() throws InterruptedException {
     while (true) {
       TimeUnit.DAYS.sleep(1);

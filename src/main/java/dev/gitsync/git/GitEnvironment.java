@@ -1,0 +1,136 @@
+package dev.gitsync.git;
+
+import dev.gitsync.config.GitConfigEntry;
+import dev.gitsync.fs.FileOps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every git process runs with: a private global git config (upstream's defaults, the cookie
+ * file, {@code --git-config}), {@code GIT_SSH_COMMAND}, and one CA bundle for git and the JVM.
+ *
+ * <p>The config and the credential cache's socket live in an owner-only temporary directory, which
+ * {@link #close()} removes. Upstream's cache socket is under {@code $HOME}, shared by every
+ * git-sync with the same HOME (two sidecars in one pod); here it is private to the process, and its
+ * entries expire after {@code cacheTimeout} rather than an hour.
+ */
+public final class GitEnvironment implements AutoCloseable {
+  private final Path dir;
+  private final Path cacheSocket;
+  private final Map<String, String> env;
+
+  /**
+   * What the environment is made of.
+   *
+   * @param cacheTimeout how long the credential cache keeps an entry
+   * @param cookieFile {@code http.cookieFile}, if any
+   * @param gitConfig the {@code --git-config} and {@code --git-config-add} entries (validated)
+   * @param verbosity the {@code -v} level (ssh gets {@code -v} from 5 on)
+   * @param sshKeyFiles the {@code --ssh-key-file} values
+   * @param knownHosts whether ssh checks host keys
+   * @param knownHostsFile the known_hosts file
+   */
+  public record Settings(
+      Duration cacheTimeout,
+      Optional<String> cookieFile,
+      List<GitConfigEntry> gitConfig,
+      int verbosity,
+      List<String> sshKeyFiles,
+      boolean knownHosts,
+      String knownHostsFile) {}
+
+  private GitEnvironment(Path dir, Path cacheSocket, Map<String, String> env) {
+    this.dir = dir;
+    this.cacheSocket = cacheSocket;
+    this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Writes the private config.
+   *
+   * @param processEnv this process's environment ({@code $GIT_SSH_COMMAND}, {@code $SSL_CERT_FILE},
+   *     {@code $GIT_SSL_CAINFO})
+   */
+  public static GitEnvironment create(Settings s, Map<String, String> processEnv)
+      throws IOException {
+    Path dir = Files.createTempDirectory("git-sync.");
+    try {
+      Path cacheSocket = dir.resolve("credential-cache.sock");
+      GitConfigFile cfg = defaults(cacheSocket, s.cacheTimeout());
+      s.cookieFile().ifPresent(f -> cfg.apply(new GitConfigEntry("http.cookieFile", f, false)));
+      s.gitConfig().forEach(cfg::apply);
+      Path gitConfig = dir.resolve("gitconfig");
+      cfg.write(gitConfig);
+      Map<String, String> env = new HashMap<>();
+      env.put("GIT_CONFIG_GLOBAL", gitConfig.toString());
+      env.put("GIT_CONFIG_NOSYSTEM", "true");
+      env.put(
+          "GIT_SSH_COMMAND",
+          SshCommand.compose(
+              processEnv.getOrDefault("GIT_SSH_COMMAND", ""),
+              s.verbosity(),
+              s.sshKeyFiles(),
+              s.knownHosts(),
+              s.knownHostsFile()));
+      // One CA bundle for everything: git reads GIT_SSL_CAINFO, not SSL_CERT_FILE.
+      String bundle = processEnv.getOrDefault("SSL_CERT_FILE", "");
+      if (!bundle.isEmpty() && !processEnv.containsKey("GIT_SSL_CAINFO")) {
+        env.put("GIT_SSL_CAINFO", bundle);
+      }
+      return new GitEnvironment(dir, cacheSocket, env);
+    } catch (IOException | RuntimeException e) {
+      FileOps.removeAll(dir);
+      throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Upstream's defaults, with the private cache socket, and {@code safe.directory=*} as released
+   * v4.7.1 sets it (volumes are often owned by another UID, upstream #696).
+   */
+  private static GitConfigFile defaults(Path cacheSocket, Duration cacheTimeout) {
+    GitConfigFile f = new GitConfigFile();
+    f.apply(new GitConfigEntry("gc.autoDetach", "false", false));
+    f.apply(new GitConfigEntry("gc.pruneExpire", "now", false));
+    f.apply(
+        new GitConfigEntry(
+            "credential.helper",
+            "cache --timeout "
+                + cacheTimeout.toSeconds()
+                + " --socket '"
+                + cacheSocket.toString().replace("'", "'\\''")
+                + "'",
+            false));
+    f.apply(new GitConfigEntry("core.askPass", "true", false));
+    f.apply(new GitConfigEntry("safe.directory", "*", false));
+    return f;
+  }
+
+  /** Validates {@code --git-config} entries as the private config will apply them. */
+  public static void validate(List<GitConfigEntry> entries) {
+    GitConfigFile f = new GitConfigFile();
+    entries.forEach(f::apply);
+  }
+
+  /** The variables every git process gets. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** The credential cache's socket. */
+  public Path cacheSocket() {
+    return cacheSocket;
+  }
+
+  /** Removes the private directory (the config and the socket). */
+  @Override
+  public void close() throws IOException {
+    FileOps.removeAll(dir);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.gitsync.notify;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gitsync.notify.event.Changes;
+import dev.gitsync.testing.FakeHttpTransport;
+import dev.gitsync.testing.FakeTime;
+import dev.gitsync.testing.TestLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The notifier over a scripted transport: what is sent, once, and what is skipped. */
+class NotifierTest {
+  @TempDir Path tmp;
+  final FakeHttpTransport http = new FakeHttpTransport();
+  final FakeTime time = new FakeTime();
+  final TestLog log = new TestLog();
+  final List<String> observed = new CopyOnWriteArrayList<>();
+  Notifier n;
+
+  private Notifier notifier(String url) throws Exception {
+    n =
+        new Notifier(
+            new Notifier.Settings(
+                List.of(url),
+                Optional.empty(),
+                tmp.resolve("outbox"),
+                2,
+                Duration.ofMinutes(30),
+                Duration.ofHours(24),
+                "pod-1",
+                "ns",
+                false),
+            http,
+            log.log(),
+            time,
+            (sink, event, status, reason) -> observed.add(event + ":" + status + ":" + reason),
+            "https://github.com/o/r",
+            "main");
+    n.start();
+    return n;
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  private List<String> types() {
+    return http.requests().stream()
+        .map(r -> new String(r.body(), StandardCharsets.UTF_8))
+        .map(b -> b.replaceFirst("^\\{\"type\":\"([a-z_.]+)\".*", "$1"))
+        .toList();
+  }
+
+  private void settle() throws Exception {
+    assertThat(n.drain(Duration.ofSeconds(20))).isTrue();
+  }
+
+  @Test
+  void synced_announcesACommitOnce_evenAfterARestart() throws Exception {
+    notifier("generic+http://127.0.0.1:9/h");
+    String h1 = "1".repeat(40);
+    n.synced(h1, "", Changes.NONE);
+    n.synced(h1, "", Changes.NONE);
+    settle();
+    assertThat(types()).containsExactly("sync.succeeded");
+    n.close();
+    notifier("generic+http://127.0.0.1:9/h");
+    assertThat(n.announcementBase(h1, "")).isEmpty();
+    assertThat(n.announcementBase("2".repeat(40), h1)).hasValue(h1);
+  }
+
+  @Test
+  void failures_alertAfterTheThreshold_andRecoverOnce() throws Exception {
+    notifier("generic+http://127.0.0.1:9/h");
+    n.synced("1".repeat(40), "", Changes.NONE);
+    n.failed("boom", 1, "1".repeat(40));
+    n.failed("boom", 2, "1".repeat(40));
+    n.failed("boom", 3, "1".repeat(40));
+    n.synced("1".repeat(40), "", Changes.NONE);
+    n.hookFailed("exechook", "1".repeat(40), "exit 1");
+    n.hookFailed("exechook", "1".repeat(40), "exit 1");
+    settle();
+    assertThat(types())
+        .containsExactly("sync.succeeded", "sync.failed", "sync.recovered", "hook.failed");
+  }
+
+  @Test
+  void disabledSink_skipsEvents_andIsTriedAgainWhenItsSecretFileChanges() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "old-secret\n");
+    notifier("generic+http://127.0.0.1:9/h?secret_file=" + secret);
+    http.then(FakeHttpTransport.response(410, "gone"));
+    n.synced("1".repeat(40), "", Changes.NONE);
+    settle();
+    n.synced("2".repeat(40), "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).hasSize(1);
+    assertThat(log.text()).contains("notification skipped: the sink is disabled");
+    assertThat(n.queues().values().iterator().next()[2]).isEqualTo(1.0);
+    Files.writeString(secret, "new-secret\n");
+    n.synced("3".repeat(40), "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).hasSize(2);
+    assertThat(log.text()).contains("notification sink works again");
+    assertThat(observed).contains("sync.succeeded:dropped:disabled");
+  }
+
+  @Test
+  void disabledSink_isProbedAgainOnceItsProbeTimeHasCome() throws Exception {
+    notifier("generic+http://127.0.0.1:9/h");
+    http.then(FakeHttpTransport.response(410, "gone"));
+    n.synced("1".repeat(40), "", Changes.NONE);
+    settle();
+    time.advance(Duration.ofMinutes(4));
+    n.synced("2".repeat(40), "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).hasSize(1);
+    time.advance(Duration.ofMinutes(2));
+    n.synced("3".repeat(40), "", Changes.NONE);
+    await().atMost(20, SECONDS).until(() -> http.requests().size() == 2);
+  }
+}
