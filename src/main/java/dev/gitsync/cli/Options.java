@@ -849,6 +849,54 @@ public final class Options {
                       + " sync) and /healthz only says the process is alive. Not in upstream"
                       + " git-sync.")
               .def());
+  // Push trigger.
+  public static final Opt<String> TRIGGER_BIND =
+      register(
+          o(
+                  "trigger-bind",
+                  OptionType.STRING,
+                  "",
+                  "the bind address (including port) for the push-trigger listener (off if empty)")
+              .env("GITSYNC_TRIGGER_BIND")
+              .man(
+                  "The bind address (including port) of a separate HTTP listener that accepts"
+                      + " push webhooks from GitHub, GitLab, Gitea, Forgejo and Bitbucket, and"
+                      + " signed requests from scripts, at POST /trigger: each verified push to"
+                      + " the synced ref and repository starts a sync at once (see"
+                      + " docs/trigger.md). It is separate from --http-bind so that /metrics and"
+                      + " /debug/pprof never need to be reachable from where webhooks come."
+                      + " Requires --trigger-secret-file. Polling goes on as a safety net. Not in"
+                      + " upstream git-sync.")
+              .def());
+  public static final Opt<String> TRIGGER_SECRET_FILE =
+      register(
+          o(
+                  "trigger-secret-file",
+                  OptionType.STRING,
+                  "",
+                  "the file holding the shared secret that push triggers must prove they know")
+              .env("GITSYNC_TRIGGER_SECRET_FILE")
+              .man(
+                  "The file holding the webhook secret configured in the forge (GitHub, Gitea and"
+                      + " Bitbucket sign the body with it, GitLab sends it as a token, scripts send"
+                      + " it as a bearer token or sign with Standard Webhooks; a 'whsec_' secret is"
+                      + " base64-decoded for that). Re-read when it changes. Required with"
+                      + " --trigger-bind. Not in upstream git-sync.")
+              .def());
+  public static final Opt<Duration> TRIGGER_MIN_INTERVAL =
+      register(
+          o(
+                  "trigger-min-interval",
+                  OptionType.DURATION,
+                  "1s",
+                  "the minimum time between two syncs started by push triggers")
+              .env("GITSYNC_TRIGGER_MIN_INTERVAL")
+              .man(
+                  "The minimum time between two sync passes started by push triggers. Triggers"
+                      + " that arrive sooner, or while a sync runs, coalesce into one more pass;"
+                      + " requests beyond 20 per interval are answered 429. Not in upstream"
+                      + " git-sync.")
+              .def());
   // Logging and info.
   public static final Opt<Integer> VERBOSE =
       register(

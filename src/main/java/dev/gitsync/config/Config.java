@@ -40,7 +40,9 @@ import java.util.OptionalInt;
  * @param prePublishHook the hook that must pass before a new commit is published, if any
  * @param webhook the webhook called after each new commit is published, if any
  * @param http the HTTP endpoint's settings
+ * @param trigger the push-trigger listener, if on
  * @param notifications the notification settings
+ * @param trigger the push-trigger listener, if it is on
  * @param startupFlags the flags to list in the "starting up" line, secrets redacted
  */
 public record Config(
@@ -75,6 +77,7 @@ public record Config(
     Optional<WebhookSettings> webhook,
     HttpSettings http,
     NotifySettings notifications,
+    Optional<TriggerSettings> trigger,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */

@@ -15,8 +15,10 @@ import dev.gitsync.config.NotifySettings;
 import dev.gitsync.config.PayloadTemplate;
 import dev.gitsync.config.Secret;
 import dev.gitsync.config.SyncSignal;
+import dev.gitsync.config.TriggerSettings;
 import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
+import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.git.GitEnvironment;
 import dev.gitsync.notify.Notifier;
 import java.nio.file.Files;
@@ -79,6 +81,7 @@ public final class ConfigFactory {
     HttpSettings http = http(p, errs);
     List<GitConfigEntry> gitConfig = gitConfig(p, errs);
     NotifySettings notify = notify(p, cwd, errs);
+    Optional<TriggerSettings> trigger = trigger(p, cwd, errs);
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
     }
@@ -128,6 +131,7 @@ public final class ConfigFactory {
             webhook,
             http,
             notify,
+            trigger,
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -297,6 +301,48 @@ public final class ConfigFactory {
         p.get(Options.HTTP_METRICS),
         p.get(Options.HTTP_PPROF),
         p.get(Options.HTTP_READY_MAX_PERIODS));
+  }
+
+  /** The push-trigger listener: a bind address, a readable secret, a sane interval. */
+  private static Optional<TriggerSettings> trigger(ParsedOptions p, Path cwd, List<String> errs) {
+    String bindFlag = p.get(Options.TRIGGER_BIND);
+    String secret = p.get(Options.TRIGGER_SECRET_FILE);
+    if (p.get(Options.TRIGGER_MIN_INTERVAL).isNegative()) {
+      errs.add("invalid flag: --trigger-min-interval must not be negative");
+    }
+    if (bindFlag.isEmpty()) {
+      if (!secret.isEmpty()) {
+        errs.add("invalid flag: --trigger-secret-file requires --trigger-bind");
+      }
+      return Optional.empty();
+    }
+    BindAddress bind = null;
+    try {
+      bind = BindAddress.parse(bindFlag);
+    } catch (IllegalArgumentException e) {
+      errs.add("invalid flag: --trigger-bind: " + e.getMessage());
+    }
+    if (!p.get(Options.HTTP_BIND).isEmpty() && p.get(Options.HTTP_BIND).equals(bindFlag)) {
+      errs.add(
+          "invalid flag: --trigger-bind must differ from --http-bind (it is a listener of its own)");
+    }
+    if (secret.isEmpty()) {
+      errs.add(
+          "invalid flag: --trigger-bind requires --trigger-secret-file (every trigger must prove"
+              + " it knows the secret)");
+      return Optional.empty();
+    }
+    Path file = AbsPath.of(secret, cwd).path();
+    try {
+      if (BoundedFiles.readString(file, BoundedFiles.SMALL).strip().isEmpty()) {
+        errs.add("invalid flag: --trigger-secret-file " + secret + " is empty");
+      }
+    } catch (java.io.IOException e) {
+      errs.add("invalid flag: --trigger-secret-file: can't read " + secret + ": " + e.getMessage());
+    }
+    return bind == null
+        ? Optional.empty()
+        : Optional.of(new TriggerSettings(bind, file, p.get(Options.TRIGGER_MIN_INTERVAL)));
   }
 
   /** {@code --git-config} and {@code --git-config-add}, checked as git checks keys. */
