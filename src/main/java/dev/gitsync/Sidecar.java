@@ -34,6 +34,7 @@ import dev.gitsync.sync.SyncLoop;
 import dev.gitsync.sync.SyncPass;
 import dev.gitsync.time.Time;
 import dev.gitsync.time.Wakeup;
+import dev.gitsync.trigger.TriggerServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -236,6 +237,7 @@ final class Sidecar {
     health = new Health(clock, readyMaxAge());
     AbsPath link = AbsPath.of(config.link(), root.path());
     startAdminServer(life);
+    startTrigger(life, wakeup);
     JdkHttpTransport transport = life.own("HTTP client", new JdkHttpTransport());
     // Deliveries never follow redirects (a redirected POST becomes a GET whose 200 would count as
     // delivered); neither does askpass (upstream takes its answer as it is).
@@ -303,6 +305,34 @@ final class Sidecar {
     server.start();
     log.info(
         0, "serving HTTP", "endpoint", config.http().bind().get().host() + ":" + server.port());
+  }
+
+  private void startTrigger(Lifecycle life, Wakeup wakeup) throws StartupException {
+    if (config.trigger().isEmpty()) {
+      return;
+    }
+    TriggerServer server;
+    try {
+      server =
+          new TriggerServer(
+              config.trigger().get(),
+              config.repo(),
+              config.ref(),
+              clock,
+              log.named("trigger"),
+              wakeup::fire,
+              metrics::trigger);
+    } catch (IOException e) {
+      throw new StartupException(
+          "can't start the trigger listener (--trigger-bind)", String.valueOf(e.getMessage()));
+    }
+    life.own("trigger listener", server);
+    server.start();
+    log.info(
+        0,
+        "serving push triggers",
+        "endpoint",
+        config.trigger().get().bind().host() + ":" + server.port());
   }
 
   private Optional<Notifier> startNotifier(Lifecycle life, JdkHttpTransport http, Path outbox)

@@ -117,6 +117,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void pushTriggers_onlyWakeTheLoop_knowingNothingOfGitOrCredentials() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.gitsync.trigger..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.gitsync.sync..",
+            "dev.gitsync.git..",
+            "dev.gitsync.auth..",
+            "dev.gitsync.notify..",
+            "dev.gitsync.hooks..",
+            "dev.gitsync.cli..",
+            "dev.gitsync.process..")
+        .check(CLASSES);
+  }
+
+  @Test
   void notifications_doNotDependOnTheLoopHooksOrCommandLine() {
     noClasses()
         .that()

@@ -58,6 +58,7 @@ public final class NioHttpServer implements AutoCloseable {
    * @param maxHead the largest request head, in bytes
    * @param maxBody the largest request body, in bytes
    * @param slowThreads threads for slow requests
+   * @param maxBuffered the most bytes all connections may hold in their buffers together
    */
   public record Limits(
       int maxConnections,
@@ -66,7 +67,8 @@ public final class NioHttpServer implements AutoCloseable {
       Duration writeTimeout,
       int maxHead,
       int maxBody,
-      int slowThreads) {
+      int slowThreads,
+      long maxBuffered) {
     /** Limits for an admin endpoint: probes, metrics, profiles; no request bodies to speak of. */
     public static Limits admin() {
       return new Limits(
@@ -76,7 +78,24 @@ public final class NioHttpServer implements AutoCloseable {
           Duration.ofSeconds(30),
           16 * 1024,
           64 * 1024,
-          2);
+          2,
+          4L * 1024 * 1024);
+    }
+
+    /**
+     * Limits for the push-trigger listener: request bodies up to 1 MiB (a push of hundreds of
+     * commits), 4 MiB held by all connections together, so 32 MiB of heap is never at risk.
+     */
+    public static Limits trigger() {
+      return new Limits(
+          64,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10),
+          16 * 1024,
+          1024 * 1024,
+          1,
+          4L * 1024 * 1024);
     }
   }
 
@@ -134,6 +153,9 @@ public final class NioHttpServer implements AutoCloseable {
      * @throws InterruptedException when the server is stopping
      */
     Response handle(Request request) throws IOException, InterruptedException;
+
+    /** Told about a request the server answered itself (400, 411, 413, 431, 503). */
+    default void rejected(int status) {}
   }
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
@@ -150,6 +172,7 @@ public final class NioHttpServer implements AutoCloseable {
   private final Set<Conn> conns = Collections.newSetFromMap(new LinkedHashMap<>());
   private volatile boolean running = true;
   private volatile int open;
+  private long buffered;
 
   /**
    * Binds {@code address} (it starts serving at {@link #start()}).
@@ -296,6 +319,7 @@ public final class NioHttpServer implements AutoCloseable {
       SelectionKey k = ch.register(selector, SelectionKey.OP_READ);
       String remote = String.valueOf(ch.getRemoteAddress());
       Conn c = new Conn(ch, k, remote);
+      buffered += c.in.capacity();
       k.attach(c);
       conns.add(c);
       open = conns.size();
@@ -331,10 +355,16 @@ public final class NioHttpServer implements AutoCloseable {
       int cap = c.in.capacity();
       int max = limits.maxHead() + limits.maxBody();
       if (cap >= max) {
-        respond(c, Response.text(413, "request too large"), false, true);
+        refuse(c, 413, "request too large");
         return;
       }
-      ByteBuffer bigger = ByteBuffer.allocate(Math.min(max, cap * 2));
+      int grown = Math.min(max, cap * 2);
+      if (buffered + grown - cap > limits.maxBuffered()) {
+        refuse(c, 503, "busy: too much request data in flight");
+        return;
+      }
+      buffered += grown - cap;
+      ByteBuffer bigger = ByteBuffer.allocate(grown);
       c.in.flip();
       bigger.put(c.in);
       c.in = bigger;
@@ -358,7 +388,7 @@ public final class NioHttpServer implements AutoCloseable {
     int len = c.in.position();
     int headEnd = headEnd(buf, len);
     if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
-      respond(c, Response.text(431, "request header fields too large"), false, true);
+      refuse(c, 431, "request header fields too large");
       return;
     }
     if (headEnd < 0) {
@@ -368,26 +398,22 @@ public final class NioHttpServer implements AutoCloseable {
     try {
       head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
     } catch (IllegalArgumentException e) {
-      respond(c, Response.text(400, "bad request: " + e.getMessage()), false, true);
+      refuse(c, 400, "bad request: " + e.getMessage());
       return;
     }
     if (head.headers.containsKey("transfer-encoding")) {
-      respond(c, Response.text(411, "a Content-Length is required"), false, true);
+      refuse(c, 411, "a Content-Length is required");
       return;
     }
     long length;
     try {
       length = head.contentLength();
     } catch (IllegalArgumentException e) {
-      respond(c, Response.text(400, "bad request: " + e.getMessage()), false, true);
+      refuse(c, 400, "bad request: " + e.getMessage());
       return;
     }
     if (length > limits.maxBody()) {
-      respond(
-          c,
-          Response.text(413, "request body too large (at most " + limits.maxBody() + " bytes)"),
-          false,
-          true);
+      refuse(c, 413, "request body too large (at most " + limits.maxBody() + " bytes)");
       return;
     }
     if (len - headEnd < length) {
@@ -463,6 +489,12 @@ public final class NioHttpServer implements AutoCloseable {
     }
   }
 
+  /** An answer the server makes itself, without the handler. */
+  private void refuse(Conn c, int status, String text) {
+    handler.rejected(status);
+    respond(c, Response.text(status, text), false, true);
+  }
+
   private void respond(Conn c, Response r, boolean head, boolean close) {
     StringBuilder sb = new StringBuilder(160);
     sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
@@ -524,7 +556,9 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   private void close(Conn c) {
-    conns.remove(c);
+    if (conns.remove(c)) {
+      buffered -= c.in.capacity();
+    }
     open = conns.size();
     c.key.cancel();
     try {

@@ -73,6 +73,16 @@ public final class Metrics {
           Family.Type.COUNTER,
           "sink",
           "reason");
+  private final Family triggers =
+      new Family(
+          "git_sync_trigger_total",
+          "Push-trigger requests, partitioned by source (github, gitlab, gitea, forgejo,"
+              + " bitbucket, standard, bearer, unknown) and result (scheduled, coalesced, ignored,"
+              + " duplicate, unauthorized, bad_request, too_large, rate_limited, not_found,"
+              + " method_not_allowed)",
+          Family.Type.COUNTER,
+          "source",
+          "result");
   private volatile java.util.function.Supplier<java.util.Map<String, double[]>> queues =
       java.util.Map::of;
   private final List<Family> families =
@@ -86,7 +96,8 @@ public final class Metrics {
           currentHash,
           lastSuccess,
           notifications,
-          notificationsDropped);
+          notificationsDropped,
+          triggers);
   private final RuntimeMetrics runtime = new RuntimeMetrics();
 
   /** Sync statuses, as upstream labels them. */
@@ -121,6 +132,11 @@ public final class Metrics {
   /** Counts a hook run. */
   public void hookRan(String name, boolean success) {
     hookRunCount.add(1, name, success ? "success" : "error");
+  }
+
+  /** Counts a push-trigger request. */
+  public void trigger(String source, String result) {
+    triggers.add(1, source, result);
   }
 
   /** Counts an askpass call. */

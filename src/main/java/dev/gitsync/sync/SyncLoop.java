@@ -53,8 +53,9 @@ public final class SyncLoop {
     int failCount = 0;
     boolean synced = false;
     String published = "";
+    String by = "start";
     while (true) {
-      log.info(3, "syncing", "ref", config.ref());
+      log.info(3, "syncing", "ref", config.ref(), "by", by);
       java.time.Instant start = time.instant();
       try {
         SyncPass.Outcome o = pass.run();
@@ -103,7 +104,10 @@ public final class SyncLoop {
       Duration wait = synced ? config.period() : config.initPeriod();
       log.info(3, "next sync", "waitTime", wait);
       if (time.await(wakeup, wait)) {
-        log.info(1, "sync requested by signal");
+        by = wakeup.reason();
+        log.info(1, "sync requested by " + by);
+      } else {
+        by = "period";
       }
     }
   }

@@ -14,13 +14,30 @@ public final class Wakeup {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition fired = lock.newCondition();
   private boolean pending;
+  private String reason = "";
 
   /** Wakes the waiter now, or at its next wait. */
   public void fire() {
+    fire("signal");
+  }
+
+  /** Wakes the waiter now, or at its next wait, saying what asked for it (for the log). */
+  public void fire(String why) {
     lock.lock();
     try {
       pending = true;
+      reason = why;
       fired.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What asked for the last wakeup. */
+  public String reason() {
+    lock.lock();
+    try {
+      return reason;
     } finally {
       lock.unlock();
     }

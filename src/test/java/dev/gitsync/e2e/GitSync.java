@@ -73,15 +73,23 @@ final class GitSync {
     return process.exitValue();
   }
 
-  private static final java.util.regex.Pattern ENDPOINT =
-      java.util.regex.Pattern.compile("\"msg\":\"serving HTTP\",\"endpoint\":\"[^\"]*:(\\d+)\"");
-
   /** The port of the admin endpoint, once the "serving HTTP" line is logged. */
   int httpPort() {
+    return loggedPort("serving HTTP");
+  }
+
+  /** The port of the push-trigger listener, once the "serving push triggers" line is logged. */
+  int triggerPort() {
+    return loggedPort("serving push triggers");
+  }
+
+  private int loggedPort(String msg) {
+    java.util.regex.Pattern endpoint =
+        java.util.regex.Pattern.compile("\"msg\":\"" + msg + "\",\"endpoint\":\"[^\"]*:(\\d+)\"");
     org.awaitility.Awaitility.await()
         .atMost(30, TimeUnit.SECONDS)
-        .until(() -> ENDPOINT.matcher(err()).find());
-    java.util.regex.Matcher m = ENDPOINT.matcher(err());
+        .until(() -> endpoint.matcher(err()).find());
+    java.util.regex.Matcher m = endpoint.matcher(err());
     m.find();
     return Integer.parseInt(m.group(1));
   }

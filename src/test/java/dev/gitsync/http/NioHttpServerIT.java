@@ -45,7 +45,14 @@ class NioHttpServerIT {
 
   private static NioHttpServer.Limits limits(int maxConnections, Duration head) {
     return new NioHttpServer.Limits(
-        maxConnections, head, Duration.ofSeconds(30), Duration.ofSeconds(30), 1024, 4096, 1);
+        maxConnections,
+        head,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        1024,
+        4096,
+        1,
+        64 * 1024);
   }
 
   @AfterEach

@@ -322,7 +322,10 @@ public final class ConfigFactory {
     } catch (IllegalArgumentException e) {
       errs.add("invalid flag: --trigger-bind: " + e.getMessage());
     }
-    if (!p.get(Options.HTTP_BIND).isEmpty() && p.get(Options.HTTP_BIND).equals(bindFlag)) {
+    if (bind != null
+        && bind.port() != 0
+        && !p.get(Options.HTTP_BIND).isEmpty()
+        && p.get(Options.HTTP_BIND).equals(bindFlag)) {
       errs.add(
           "invalid flag: --trigger-bind must differ from --http-bind (it is a listener of its own)");
     }

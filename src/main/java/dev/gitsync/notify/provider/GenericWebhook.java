@@ -7,7 +7,6 @@ import dev.gitsync.notify.event.NotifyEvent;
 import dev.gitsync.notify.sink.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -15,8 +14,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Any HTTP endpoint: the documented JSON event ({@link NotifyEvent#toJson()}), with headers {@code
@@ -119,14 +116,20 @@ final class GenericWebhook implements Provider {
         byte[] signed = concat((d.key() + "." + ts + ".").getBytes(StandardCharsets.UTF_8), body);
         add(h, "webhook-id", d.key());
         add(h, "webhook-timestamp", Long.toString(ts));
-        add(h, "webhook-signature", "v1," + Base64.getEncoder().encodeToString(hmac(key, signed)));
+        add(
+            h,
+            "webhook-signature",
+            "v1," + Base64.getEncoder().encodeToString(dev.gitsync.http.Hmac.sha256(key, signed)));
       }
       if (sink.signature().equals("github") || sink.signature().equals("both")) {
         add(
             h,
             "X-Hub-Signature-256",
             "sha256="
-                + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), body)));
+                + HexFormat.of()
+                    .formatHex(
+                        dev.gitsync.http.Hmac.sha256(
+                            secret.getBytes(StandardCharsets.UTF_8), body)));
       }
     }
     return Providers.post(sink.uri(), sink, body, h);
@@ -139,16 +142,6 @@ final class GenericWebhook implements Provider {
 
   private static void add(List<Map.Entry<String, String>> h, String k, String v) {
     h.add(new AbstractMap.SimpleEntry<>(k, v));
-  }
-
-  static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

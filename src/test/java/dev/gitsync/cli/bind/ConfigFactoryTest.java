@@ -311,4 +311,90 @@ class ConfigFactoryTest {
     assertThat(cred.username()).isEqualTo("ghp_token123");
     assertThat(cred.password().orElseThrow().reveal()).isEmpty();
   }
+
+  @Test
+  void trigger_isOffByDefault_andEachMistakeNamesItsFlag(@org.junit.jupiter.api.io.TempDir Path t)
+      throws Exception {
+    assertThat(config().trigger()).isEmpty();
+    Path secret = java.nio.file.Files.writeString(t.resolve("s"), "hunter2-hunter2\n");
+    Path empty = java.nio.file.Files.writeString(t.resolve("e"), "\n");
+    String repo = "--repo=https://example.com/r";
+    Config c =
+        config(
+            "--trigger-bind=:9000", "--trigger-secret-file=" + secret, "--trigger-min-interval=3s");
+    assertThat(c.trigger().orElseThrow().bind().port()).isEqualTo(9000);
+    assertThat(c.trigger().orElseThrow().minInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config("--trigger-bind=:9000", "--trigger-secret-file=" + secret).trigger())
+        .get()
+        .extracting(x -> x.minInterval())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(errors(Map.of(), repo, "--root=r", "--trigger-bind=:9000"))
+        .singleElement()
+        .asString()
+        .contains("--trigger-bind requires --trigger-secret-file");
+    assertThat(errors(Map.of(), repo, "--root=r", "--trigger-secret-file=" + secret))
+        .containsExactly("invalid flag: --trigger-secret-file requires --trigger-bind");
+    assertThat(
+            errors(
+                Map.of(),
+                repo,
+                "--root=r",
+                "--trigger-bind=:9000",
+                "--trigger-secret-file=" + empty))
+        .singleElement()
+        .asString()
+        .contains("--trigger-secret-file", "is empty");
+    assertThat(
+            errors(
+                Map.of(),
+                repo,
+                "--root=r",
+                "--trigger-bind=:9000",
+                "--trigger-secret-file=" + t.resolve("missing")))
+        .singleElement()
+        .asString()
+        .contains("--trigger-secret-file: can't read");
+    assertThat(
+            errors(
+                Map.of(),
+                repo,
+                "--root=r",
+                "--http-bind=:9000",
+                "--trigger-bind=:9000",
+                "--trigger-secret-file=" + secret))
+        .singleElement()
+        .asString()
+        .contains("--trigger-bind must differ from --http-bind");
+    assertThat(
+            errors(
+                Map.of(),
+                repo,
+                "--root=r",
+                "--http-bind=127.0.0.1:0",
+                "--trigger-bind=127.0.0.1:0",
+                "--trigger-secret-file=" + secret))
+        .as("two ephemeral ports never collide")
+        .isEmpty();
+    assertThat(
+            errors(
+                Map.of(),
+                repo,
+                "--root=r",
+                "--trigger-bind=:9000",
+                "--trigger-secret-file=" + secret,
+                "--trigger-min-interval=-1s"))
+        .containsExactly("invalid flag: --trigger-min-interval must not be negative");
+    assertThat(
+            config(
+                    Map.of(
+                        "GITSYNC_REPO", "x",
+                        "GITSYNC_ROOT", "/r",
+                        "GITSYNC_TRIGGER_BIND", ":9001",
+                        "GITSYNC_TRIGGER_SECRET_FILE", secret.toString()))
+                .trigger()
+                .orElseThrow()
+                .bind()
+                .port())
+        .isEqualTo(9001);
+  }
 }
