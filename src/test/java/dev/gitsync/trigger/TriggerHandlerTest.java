@@ -248,6 +248,16 @@ class TriggerHandlerTest {
             send(h, Forges.github("the-new-secret", "push", "refs/heads/main", REPO, false, "n"))
                 .status())
         .isEqualTo(202);
+    Files.delete(secretFile);
+    assertThat(
+            send(h, Forges.github("the-new-secret", "push", "refs/heads/main", REPO, false, "x"))
+                .status())
+        .as("no readable secret: everything is refused")
+        .isEqualTo(401);
+    assertThat(log.text()).contains("the secret file cannot be read");
+    assertThat(send(h, Forges.gitlab("", "Push Hook", "refs/heads/main", REPO, "y")).status())
+        .as("nor does an empty token match it")
+        .isEqualTo(401);
   }
 
   @Test
