@@ -3,6 +3,7 @@ package dev.gitsync;
 import dev.gitsync.auth.Authenticator;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.HookSettings;
+import dev.gitsync.config.LeaderElection;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.AddUser;
 import dev.gitsync.fs.LockFiles;
@@ -19,6 +20,8 @@ import dev.gitsync.hooks.WebHook;
 import dev.gitsync.http.AdminServer;
 import dev.gitsync.http.Health;
 import dev.gitsync.http.JdkHttpTransport;
+import dev.gitsync.kube.LeaderElector;
+import dev.gitsync.kube.RestLeaseApi;
 import dev.gitsync.log.ErrorFile;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
@@ -340,6 +343,7 @@ final class Sidecar {
     if (!config.notifications().enabled()) {
       return Optional.empty();
     }
+    Optional<LeaseCoordination> coordination = startLeaderElection(life);
     try {
       Notifier n =
           new Notifier(
@@ -350,6 +354,7 @@ final class Sidecar {
               metrics::notification,
               config.repo(),
               config.ref());
+      coordination.ifPresent(n::coordinate);
       life.own("notifier", n);
       n.start();
       metrics.notificationQueues(n::queues);
@@ -358,6 +363,58 @@ final class Sidecar {
       throw new StartupException(
           "can't open the notification outbox (--notify-outbox)", String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * {@code --notify-leader-election}: elects, in the background, which replica sends; stopped after
+   * the notifier, so a leader releases the Lease only once its last messages are out.
+   */
+  private Optional<LeaseCoordination> startLeaderElection(Lifecycle life) {
+    Optional<LeaderElection> le = config.notifications().leaderElection();
+    if (le.isEmpty()) {
+      return Optional.empty();
+    }
+    LeaderElection e = le.get();
+    JdkHttpTransport api =
+        life.own("Kubernetes API client", new JdkHttpTransport(false, Optional.of(e.caFile())));
+    String lease = e.lease();
+    LeaderElector elector =
+        new LeaderElector(
+            new RestLeaseApi(api, e.apiUrl(), e.namespace(), e.tokenFile()),
+            lease,
+            e.identity(),
+            clock,
+            log.named("lease"),
+            new LeaderElector.Listener() {
+              @Override
+              public void leading(boolean leading) {
+                metrics.notifyLeader(lease, leading);
+              }
+
+              @Override
+              public void transitions(int transitions) {
+                metrics.leaseTransitions(lease, transitions);
+              }
+
+              @Override
+              public void apiError(String status) {
+                metrics.leaseApiError(lease, status);
+              }
+            },
+            new java.util.Random());
+    metrics.notifyLeader(lease, false);
+    life.own("notify lease", elector);
+    elector.start();
+    log.info(
+        0,
+        "electing the notifier",
+        "lease",
+        e.namespace() + "/" + lease,
+        "identity",
+        e.identity(),
+        "api",
+        e.apiUrl().getHost());
+    return Optional.of(new LeaseCoordination(elector));
   }
 
   private HookObserver observer() {

@@ -117,6 +117,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void kubernetes_knowsOnlyLeases_notNotificationsOrTheLoop() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.gitsync.kube..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.gitsync.sync..",
+            "dev.gitsync.git..",
+            "dev.gitsync.notify..",
+            "dev.gitsync.cli..",
+            "dev.gitsync.config..",
+            "dev.gitsync.process..")
+        .check(CLASSES);
+  }
+
+  @Test
   void pushTriggers_onlyWakeTheLoop_knowingNothingOfGitOrCredentials() {
     noClasses()
         .that()

@@ -554,6 +554,66 @@ public final class Options {
                       + " are under --root; git-sync never removes this directory when it resets"
                       + " --root. Not in upstream git-sync.")
               .def());
+  public static final Opt<Boolean> NOTIFY_LEADER_ELECTION =
+      register(
+          o(
+                  "notify-leader-election",
+                  OptionType.BOOL,
+                  "false",
+                  "coordinate notifications between replicas through a Kubernetes Lease")
+              .env("GITSYNC_NOTIFY_LEADER_ELECTION")
+              .man(
+                  "Replicas that sync the same repository and ref elect one notifier through a"
+                      + " coordination.k8s.io/v1 Lease (client-go's defaults: 15s lease, 10s renew"
+                      + " deadline, 2s retry): the leader announces each commit once, and an outage"
+                      + " that every replica sees is alerted (and recovered) once; a failure only"
+                      + " one pod sees is still reported by that pod. While the Kubernetes API"
+                      + " cannot be reached, every pod sends (a duplicate beats a lost alert). Needs"
+                      + " get, create and update on leases (see deploy/examples/replicas). Not in"
+                      + " upstream git-sync.")
+              .def());
+  public static final Opt<String> NOTIFY_LEASE_NAME =
+      register(
+          o(
+                  "notify-lease-name",
+                  OptionType.STRING,
+                  "",
+                  "the Lease for --notify-leader-election (default: derived from --repo and --ref)")
+              .env("GITSYNC_NOTIFY_LEASE_NAME")
+              .man(
+                  "The name of the Lease that --notify-leader-election uses, in the pod's"
+                      + " namespace. The default, git-sync-<repo>-<hash of repo and ref>, is the"
+                      + " same in every replica of the same repository and ref. Not in upstream"
+                      + " git-sync.")
+              .def());
+  public static final Opt<String> KUBE_SERVICE_ACCOUNT_DIR =
+      register(
+          o(
+                  "kube-service-account-dir",
+                  OptionType.STRING,
+                  "/var/run/secrets/kubernetes.io/serviceaccount",
+                  "where the service account's token, ca.crt and namespace are mounted")
+              .env("GITSYNC_KUBE_SERVICE_ACCOUNT_DIR")
+              .man(
+                  "The directory with the service account's token (re-read: bound tokens"
+                      + " rotate), ca.crt (the only CA trusted for the API server) and namespace, as"
+                      + " Kubernetes mounts them. Used by --notify-leader-election. Not in upstream"
+                      + " git-sync.")
+              .def());
+  public static final Opt<String> KUBE_API_URL =
+      register(
+          o(
+                  "kube-api-url",
+                  OptionType.STRING,
+                  "",
+                  "the Kubernetes API server (default: from $KUBERNETES_SERVICE_HOST and _PORT)")
+              .env("GITSYNC_KUBE_API_URL")
+              .man(
+                  "The API server's https URL. Inside a pod the default is"
+                      + " https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT, as every"
+                      + " Kubernetes client finds it. Used by --notify-leader-election. Not in"
+                      + " upstream git-sync.")
+              .def());
   // Authentication.
   public static final Opt<String> USERNAME =
       register(

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param repeatInterval the minimum time between failure notifications
  * @param maxAge how long an undelivered notification is retried
  * @param test send a test message to every sink and exit
+ * @param leaderElection coordinate with other replicas through a Lease, when set
  */
 public record NotifySettings(
     List<Secret> urls,
@@ -22,7 +23,8 @@ public record NotifySettings(
     int failureThreshold,
     Duration repeatInterval,
     Duration maxAge,
-    boolean test) {
+    boolean test,
+    Optional<LeaderElection> leaderElection) {
 
   /** True when any sink is configured. */
   public boolean enabled() {

@@ -46,6 +46,7 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
   private volatile LazySslContext tls;
 
   private final HttpClient.Redirect redirects;
+  private final Optional<Path> caBundle;
 
   /** A transport that follows redirects; its threads are named {@code http-client-N}. */
   public JdkHttpTransport() {
@@ -54,6 +55,15 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
 
   /** A transport; with {@code followRedirects} false a 3xx answer is returned as it is. */
   public JdkHttpTransport(boolean followRedirects) {
+    this(followRedirects, Optional.empty());
+  }
+
+  /**
+   * A transport that trusts only {@code caBundle} when given (a cluster's API server), else the
+   * bundle {@link CaBundle} chooses.
+   */
+  public JdkHttpTransport(boolean followRedirects, Optional<Path> caBundle) {
+    this.caBundle = caBundle;
     this.redirects = followRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER;
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -72,7 +82,8 @@ public final class JdkHttpTransport implements HttpTransport, AutoCloseable {
         if (client == null) {
           HttpClient.Builder b =
               HttpClient.newBuilder().followRedirects(redirects).executor(executor);
-          Optional<Path> bundle = CaBundle.choose(System.getenv());
+          Optional<Path> bundle =
+              caBundle.isPresent() ? caBundle : CaBundle.choose(System.getenv());
           if (bundle.isPresent()) {
             tls = LazySslContext.of(bundle.get());
             SSLParameters params = new SSLParameters();

@@ -83,6 +83,25 @@ public final class Metrics {
           Family.Type.COUNTER,
           "source",
           "result");
+  private final Family notifyLeader =
+      new Family(
+          "git_sync_notify_leader",
+          "1 while this replica leads the notify Lease (--notify-leader-election), else 0",
+          Family.Type.GAUGE,
+          "lease");
+  private final Family leaseTransitions =
+      new Family(
+          "git_sync_notify_lease_transitions",
+          "The notify Lease's leaseTransitions (how often its holder changed), as last seen",
+          Family.Type.GAUGE,
+          "lease");
+  private final Family leaseErrors =
+      new Family(
+          "git_sync_notify_lease_api_errors_total",
+          "Failed Kubernetes API calls for the notify Lease, by HTTP status (or unreachable)",
+          Family.Type.COUNTER,
+          "lease",
+          "status");
   private volatile java.util.function.Supplier<java.util.Map<String, double[]>> queues =
       java.util.Map::of;
   private final List<Family> families =
@@ -97,7 +116,10 @@ public final class Metrics {
           lastSuccess,
           notifications,
           notificationsDropped,
-          triggers);
+          triggers,
+          notifyLeader,
+          leaseTransitions,
+          leaseErrors);
   private final RuntimeMetrics runtime = new RuntimeMetrics();
 
   /** Sync statuses, as upstream labels them. */
@@ -132,6 +154,21 @@ public final class Metrics {
   /** Counts a hook run. */
   public void hookRan(String name, boolean success) {
     hookRunCount.add(1, name, success ? "success" : "error");
+  }
+
+  /** Whether this replica leads the notify Lease. */
+  public void notifyLeader(String lease, boolean leading) {
+    notifyLeader.set(leading ? 1 : 0, lease);
+  }
+
+  /** The notify Lease's transitions, as last seen. */
+  public void leaseTransitions(String lease, int transitions) {
+    leaseTransitions.set(transitions, lease);
+  }
+
+  /** Counts a failed call for the notify Lease. */
+  public void leaseApiError(String lease, String status) {
+    leaseErrors.add(1, lease, status);
   }
 
   /** Counts a push-trigger request. */

@@ -60,6 +60,8 @@ public final class Notifier implements AutoCloseable {
   private final String repo;
   private final String ref;
   private final Optional<RepoLinks> links;
+  private volatile Coordination coordination = Coordination.ALONE;
+  private Coordination.Role role = Coordination.Role.SENDER;
 
   /**
    * What the notifier needs from the configuration.
@@ -113,6 +115,13 @@ public final class Notifier implements AutoCloseable {
     this.state = NotifyState.load(settings.dir(), settings.groupWrite(), log);
     this.policy =
         new NotifyPolicy(settings.failureThreshold(), settings.repeatInterval(), state.policy());
+  }
+
+  /**
+   * Coordinates with other replicas ({@code --notify-leader-election}); before {@link #start()}.
+   */
+  public void coordinate(Coordination c) {
+    this.coordination = c;
   }
 
   /**
@@ -269,6 +278,7 @@ public final class Notifier implements AutoCloseable {
                 settings.maxAge(),
                 log,
                 observer);
+        w.onDelivered(this::delivered);
         workers.put(s.id(), w);
         w.start();
         log.info(
@@ -315,7 +325,63 @@ public final class Notifier implements AutoCloseable {
    * of the notifier.
    */
   public synchronized Optional<String> announcementBase(String hash, String previous) {
-    return policy.announcementBase(hash, previous);
+    followRole();
+    return role == Coordination.Role.FOLLOWER
+        ? Optional.empty()
+        : policy.announcementBase(hash, previous);
+  }
+
+  /**
+   * Takes the role the coordination gives now; a new leader continues the chain of announcements
+   * from what the previous one recorded (the sink furthest behind, so nothing is skipped).
+   */
+  private void followRole() {
+    Coordination.Role now = coordination.role();
+    if (now == Coordination.Role.SENDER && coordination.tookOver()) {
+      Map<String, Coordination.Announced> recorded = coordination.announced();
+      workers.values().stream()
+          .filter(w -> w.sink().events().contains(EventType.SYNC_SUCCEEDED))
+          .map(w -> recorded.get(w.sink().id()))
+          .filter(java.util.Objects::nonNull)
+          .min(java.util.Comparator.comparingLong(Coordination.Announced::seq))
+          .ifPresent(
+              a -> {
+                policy.adopt(a.hash());
+                log.info(
+                    0,
+                    "taking over notifications",
+                    "lastAnnounced",
+                    a.hash(),
+                    "announcement",
+                    a.seq());
+              });
+    }
+    if (now != role) {
+      log.info(
+          1,
+          now == Coordination.Role.FOLLOWER
+              ? "another replica sends notifications"
+              : "this replica sends notifications");
+    }
+    role = now;
+  }
+
+  /**
+   * A follower's failure is its own (its node, its volume) when the leader has synced since it
+   * began to fail; otherwise the outage is shared and the leader reports it.
+   */
+  private boolean sharedOutage() {
+    Instant since = policy.failingSince();
+    return coordination
+        .leaderLastSuccess()
+        .map(t -> since == null || !t.isAfter(since.plusSeconds(1)))
+        .orElse(true);
+  }
+
+  private void delivered(Delivery d) {
+    if (d.event().type() == EventType.SYNC_SUCCEEDED) {
+      coordination.recordAnnounced(d.sinkId(), d.event().hash());
+    }
   }
 
   /**
@@ -324,9 +390,21 @@ public final class Notifier implements AutoCloseable {
    */
   public synchronized void synced(String hash, String base, Changes changes) {
     reloadSinks();
+    followRole();
+    coordination.recordSuccess(clock.instant());
     NotifyPolicy.Success s = policy.succeeded(hash, clock.instant());
     if (s == NotifyPolicy.Success.NOTHING) {
       return; // A poll that found nothing new: no event, no state to write.
+    }
+    if (role == Coordination.Role.FOLLOWER) {
+      // The leader announces; a recovery is sent only for an alert this replica sent itself.
+      if (s.recovered()) {
+        publish(
+            event(
+                EventType.SYNC_RECOVERED, hash, "", "", s.failures(), s.brokenFor(), Changes.NONE));
+      }
+      state.policy(policy.snapshot());
+      return;
     }
     if (s.recovered()) {
       publish(
@@ -346,7 +424,14 @@ public final class Notifier implements AutoCloseable {
   /** A sync pass failed for the {@code failures}-th time in a row. */
   public synchronized void failed(String error, int failures, String currentHash) {
     reloadSinks();
-    if (policy.failed(failures, clock.instant())) {
+    followRole();
+    Instant previousAlert = policy.lastAlert();
+    boolean due = policy.failed(failures, clock.instant());
+    if (due && role == Coordination.Role.FOLLOWER && sharedOutage()) {
+      policy.withdrawAlert(previousAlert);
+      log.info(
+          1, "failure alert left to the leader: it has not synced since this pod began to fail");
+    } else if (due) {
       publish(
           event(
               EventType.SYNC_FAILED,
@@ -373,6 +458,11 @@ public final class Notifier implements AutoCloseable {
 
   /** git-sync is about to exit after too many failures. */
   public synchronized void givingUp(String error, int failures, String currentHash) {
+    followRole();
+    if (role == Coordination.Role.FOLLOWER && sharedOutage()) {
+      log.info(1, "giving-up notice left to the leader: the outage is shared");
+      return;
+    }
     publish(
         event(EventType.GIVING_UP, currentHash, "", error, failures, Duration.ZERO, Changes.NONE));
   }

@@ -125,6 +125,33 @@ final class NotifyPolicy {
     return false;
   }
 
+  /**
+   * Continues the chain of announcements from {@code hash} (what the previous leader announced), so
+   * the next success announces the changes since it.
+   */
+  void adopt(String hash) {
+    announced = hash;
+  }
+
+  /**
+   * Takes back the alert {@link #failed} just allowed (another replica sends it), so a later
+   * failure asks again and a success sends no recovery for it.
+   */
+  void withdrawAlert(Instant previousAlert) {
+    alerted = false;
+    lastAlert = previousAlert;
+  }
+
+  /** When the current failing started, or null. */
+  Instant failingSince() {
+    return failingSince;
+  }
+
+  /** When the last failure alert went out, or null. */
+  Instant lastAlert() {
+    return lastAlert;
+  }
+
   /** A hook failed at {@code hash}; true when this hook has not alerted about this commit yet. */
   boolean hookFailed(String hook, String hash) {
     if (hash.equals(hookAlerted.get(hook))) {

@@ -38,7 +38,7 @@ class DeployIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sidecar", "slack", "init-container", "push-trigger"})
+  @ValueSource(strings = {"sidecar", "slack", "init-container", "push-trigger", "replicas"})
   void example_rendersAndIsValid(String example) throws Exception {
     Path dir = DEPLOY.resolve("examples").resolve(example);
     String rendered =

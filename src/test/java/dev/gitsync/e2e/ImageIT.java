@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -441,7 +438,7 @@ class ImageIT {
   void notifiesSlackOverHttps_trustingAPrivateCaFromSslCertFile() throws Exception {
     Path pki = tmp.resolve("pki");
     Files.createDirectories(pki);
-    SSLContext tls = privatePki(pki);
+    SSLContext tls = dev.gitsync.testing.Pki.server(pki);
     Receiver slack = new Receiver(tls);
     closeables.add(slack);
     slack.validator = Receiver::slack;
@@ -463,34 +460,6 @@ class ImageIT {
     assertThat(slack.requests).hasSize(1);
     assertThat(slack.requests.get(0).body()).contains(first.substring(0, 7));
     assertThat(slack.statuses).isEmpty();
-  }
-
-  /** A CA and a server certificate for 127.0.0.1 signed by it, made with openssl. */
-  private static SSLContext privatePki(Path dir) throws Exception {
-    String script =
-        String.join(
-            " && ",
-            "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=git-sync-test-ca"
-                + " -keyout ca.key -out ca.pem",
-            "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out"
-                + " server.csr",
-            "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext",
-            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
-                + " -extfile san.ext -out server.pem",
-            "openssl pkcs12 -export -in server.pem -inkey server.key -passout pass:changeit -out"
-                + " server.p12");
-    Repo.run(dir, List.of("sh", "-c", script));
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
-    Files.setPosixFilePermissions(
-        dir.resolve("ca.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-    return ctx;
   }
 
   /**

@@ -132,4 +132,112 @@ class NotifierTest {
     n.synced("3".repeat(40), "", Changes.NONE);
     await().atMost(20, SECONDS).until(() -> http.requests().size() == 2);
   }
+
+  /** A scripted coordination: the test sets the role and the leader's record. */
+  static final class Scripted implements Coordination {
+    volatile Role role = Role.FOLLOWER;
+    volatile boolean tookOver;
+    volatile java.util.Map<String, Announced> recorded = java.util.Map.of();
+    volatile java.time.Instant leaderSuccess;
+    final List<String> announcedTo = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Role role() {
+      return role;
+    }
+
+    @Override
+    public boolean tookOver() {
+      boolean t = tookOver;
+      tookOver = false;
+      return t;
+    }
+
+    @Override
+    public java.util.Map<String, Announced> announced() {
+      return recorded;
+    }
+
+    @Override
+    public void recordAnnounced(String sinkId, String hash) {
+      announcedTo.add(hash);
+    }
+
+    @Override
+    public Optional<java.time.Instant> leaderLastSuccess() {
+      return Optional.ofNullable(leaderSuccess);
+    }
+  }
+
+  @Test
+  void aFollower_announcesNothing_andLeavesASharedOutageToTheLeader() throws Exception {
+    Scripted c = new Scripted();
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    assertThat(n.announcementBase(h1, "")).as("followers describe nothing").isEmpty();
+    n.synced(h1, "", Changes.NONE);
+    c.leaderSuccess = time.instant();
+    time.advance(Duration.ofSeconds(10));
+    n.failed("remote down", 1, h1);
+    time.advance(Duration.ofSeconds(10));
+    n.failed("remote down", 2, h1);
+    time.advance(Duration.ofSeconds(10));
+    n.failed("remote down", 3, h1);
+    n.givingUp("remote down", 4, h1);
+    n.synced(h1, "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).as("the leader has not synced since: shared").isEmpty();
+    assertThat(log.text()).contains("failure alert left to the leader");
+  }
+
+  @Test
+  void aFollowersOwnTrouble_isAlertedByIt_namingThePod_andRecoveredByIt() throws Exception {
+    Scripted c = new Scripted();
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    n.synced(h1, "", Changes.NONE);
+    n.failed("disk full", 1, h1);
+    time.advance(Duration.ofSeconds(10));
+    n.failed("disk full", 2, h1);
+    settle();
+    assertThat(http.requests()).as("the leader has not synced since yet").isEmpty();
+    c.leaderSuccess = time.instant().plusSeconds(5);
+    time.advance(Duration.ofSeconds(10));
+    n.failed("disk full", 3, h1);
+    n.synced(h1, "", Changes.NONE);
+    settle();
+    assertThat(types()).containsExactly("sync.failed", "sync.recovered");
+    assertThat(new String(http.requests().get(0).body(), StandardCharsets.UTF_8))
+        .contains("\"pod\":\"pod-1\"", "disk full");
+  }
+
+  @Test
+  void aNewLeader_continuesTheChainFromTheSinkFurthestBehind_andRecordsWhatItDelivered()
+      throws Exception {
+    Scripted c = new Scripted();
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    String h2 = "2".repeat(40);
+    String h3 = "3".repeat(40);
+    n.synced(h3, "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).isEmpty();
+    String sink = dev.gitsync.notify.sink.SinkParser.parse("generic+http://127.0.0.1:9/h").id();
+    c.recorded =
+        java.util.Map.of(
+            sink, new Coordination.Announced(h1, 7), "gone", new Coordination.Announced(h2, 3));
+    c.role = Coordination.Role.SENDER;
+    c.tookOver = true;
+    assertThat(n.announcementBase(h3, h3))
+        .as("from what the old leader announced, not from where this pod stood")
+        .hasValue(h1);
+    n.synced(h3, h1, Changes.NONE);
+    settle();
+    assertThat(types()).containsExactly("sync.succeeded");
+    assertThat(c.announcedTo).containsExactly(h3);
+    assertThat(log.text()).contains("taking over notifications");
+  }
 }

@@ -11,6 +11,7 @@ import dev.gitsync.config.GitConfigEntry;
 import dev.gitsync.config.GitHubAppSettings;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.HttpSettings;
+import dev.gitsync.config.LeaderElection;
 import dev.gitsync.config.NotifySettings;
 import dev.gitsync.config.PayloadTemplate;
 import dev.gitsync.config.Secret;
@@ -21,6 +22,7 @@ import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.git.GitEnvironment;
 import dev.gitsync.notify.Notifier;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +82,7 @@ public final class ConfigFactory {
     Optional<WebhookSettings> webhook = webhook(p, errs);
     HttpSettings http = http(p, errs);
     List<GitConfigEntry> gitConfig = gitConfig(p, errs);
-    NotifySettings notify = notify(p, cwd, errs);
+    NotifySettings notify = notify(p, cwd, errs, leaderElection(p, src.repo(), env, errs));
     Optional<TriggerSettings> trigger = trigger(p, cwd, errs);
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
@@ -435,7 +437,8 @@ public final class ConfigFactory {
     }
   }
 
-  private static NotifySettings notify(ParsedOptions p, Path cwd, List<String> errs) {
+  private static NotifySettings notify(
+      ParsedOptions p, Path cwd, List<String> errs, Optional<LeaderElection> election) {
     List<Secret> urls = new ArrayList<>();
     p.get(Options.NOTIFY).forEach(u -> urls.add(Secret.of(u)));
     Optional<String> file = nonEmpty(p.get(Options.NOTIFY_FILE));
@@ -455,6 +458,11 @@ public final class ConfigFactory {
     if (p.get(Options.NOTIFY_TEST) && urls.isEmpty() && file.isEmpty()) {
       errs.add("invalid flag: --notify-test needs --notify, $GITSYNC_NOTIFY or --notify-file");
     }
+    if (election.isPresent() && urls.isEmpty() && file.isEmpty()) {
+      errs.add(
+          "invalid flag: --notify-leader-election needs --notify, $GITSYNC_NOTIFY or"
+              + " --notify-file (it elects who sends notifications)");
+    }
     return new NotifySettings(
         List.copyOf(urls),
         file,
@@ -462,7 +470,67 @@ public final class ConfigFactory {
         p.get(Options.NOTIFY_FAILURE_THRESHOLD),
         p.get(Options.NOTIFY_REPEAT_INTERVAL),
         p.get(Options.NOTIFY_MAX_AGE),
-        p.get(Options.NOTIFY_TEST));
+        p.get(Options.NOTIFY_TEST),
+        election);
+  }
+
+  /**
+   * {@code --notify-leader-election}: the Lease's name and namespace, this pod's identity, and the
+   * API server, found as in-cluster clients find them; each missing piece is named.
+   */
+  private static Optional<LeaderElection> leaderElection(
+      ParsedOptions p, String repo, Map<String, String> env, List<String> errs) {
+    if (!p.get(Options.NOTIFY_LEADER_ELECTION)) {
+      return Optional.empty();
+    }
+    String flag = "invalid flag: --notify-leader-election: ";
+    String name = p.get(Options.NOTIFY_LEASE_NAME);
+    if (name.isEmpty()) {
+      name = LeaseNames.derive(repo, p.get(Options.REF));
+    } else if (!LeaseNames.valid(name)) {
+      errs.add(
+          "invalid flag: --notify-lease-name: "
+              + name
+              + " is not a valid object name (lower-case letters, digits, '-' and '.', at most 253)");
+    }
+    Path dir = Path.of(p.get(Options.KUBE_SERVICE_ACCOUNT_DIR));
+    String namespace = env.getOrDefault("POD_NAMESPACE", "");
+    try {
+      namespace = BoundedFiles.readString(dir.resolve("namespace"), BoundedFiles.SMALL).strip();
+    } catch (java.io.IOException e) {
+      // $POD_NAMESPACE, if set, stands in.
+    }
+    if (namespace.isEmpty()) {
+      errs.add(
+          flag
+              + "can't tell the namespace: "
+              + dir.resolve("namespace")
+              + " can't be read and $POD_NAMESPACE is not set (--kube-service-account-dir)");
+    }
+    Optional<URI> api = LeaseNames.apiUrl(p.get(Options.KUBE_API_URL), env, errs);
+    for (String f : List.of("token", "ca.crt")) {
+      if (!Files.isReadable(dir.resolve(f))) {
+        errs.add(
+            flag
+                + dir.resolve(f)
+                + " can't be read: mount the service account token (or set"
+                + " --kube-service-account-dir)");
+      }
+    }
+    String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", ""));
+    if (identity.isEmpty()) {
+      try {
+        identity = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        errs.add(flag + "can't tell this pod's identity: set $POD_NAME");
+      }
+    }
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LeaderElection(
+            name, namespace, identity, api.get(), dir.resolve("token"), dir.resolve("ca.crt")));
   }
 
   private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {

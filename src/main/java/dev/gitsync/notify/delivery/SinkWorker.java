@@ -54,6 +54,7 @@ public final class SinkWorker implements AutoCloseable {
   private final Worker worker;
   private Instant lastSend = Instant.EPOCH;
   private boolean busy;
+  private volatile java.util.function.Consumer<Delivery> onDelivered = d -> {};
 
   /** A worker for {@code sink}; {@link #start()} starts its thread. */
   public SinkWorker(
@@ -77,6 +78,12 @@ public final class SinkWorker implements AutoCloseable {
     this.log = log;
     this.observer = observer;
     this.worker = new Worker("notify-" + sink.name(), this::step, this::unexpected, this::stopped);
+  }
+
+  /** Tells {@code c} about each delivery the sink confirmed (after it left the outbox). */
+  public SinkWorker onDelivered(java.util.function.Consumer<Delivery> c) {
+    this.onDelivered = c;
+    return this;
   }
 
   /**
@@ -276,6 +283,7 @@ public final class SinkWorker implements AutoCloseable {
     String event = d.event().type().wire();
     remove(d);
     observer.delivery(sink.name(), event, "sent", "");
+    onDelivered.accept(d);
     log.info(
         0,
         "notification delivered",

@@ -21,7 +21,7 @@ class ConfigFactoryTest {
     ParsedOptions p = ArgParser.parse(List.of(args), env);
     assertThat(p.usageErrors()).isEmpty();
     assertThat(p.envErrors()).isEmpty();
-    ConfigFactory.Result r = ConfigFactory.build(p, CWD);
+    ConfigFactory.Result r = ConfigFactory.build(p, CWD, env);
     assertThat(r.errors()).isEmpty();
     return r.config().orElseThrow();
   }
@@ -34,7 +34,7 @@ class ConfigFactoryTest {
   }
 
   private static List<String> errors(Map<String, String> env, String... args) {
-    return ConfigFactory.build(ArgParser.parse(List.of(args), env), CWD).errors();
+    return ConfigFactory.build(ArgParser.parse(List.of(args), env), CWD, env).errors();
   }
 
   @Test
@@ -396,5 +396,65 @@ class ConfigFactoryTest {
                 .bind()
                 .port())
         .isEqualTo(9001);
+  }
+
+  @Test
+  void leaderElection_findsTheClusterAsClientsDo_andNamesWhatIsMissing(
+      @org.junit.jupiter.api.io.TempDir Path sa) throws Exception {
+    assertThat(config().notifications().leaderElection()).isEmpty();
+    java.nio.file.Files.writeString(sa.resolve("token"), "t");
+    java.nio.file.Files.writeString(sa.resolve("ca.crt"), "c");
+    java.nio.file.Files.writeString(sa.resolve("namespace"), "apps\n");
+    Map<String, String> env =
+        Map.of(
+            "KUBERNETES_SERVICE_HOST", "fd00::1",
+            "KUBERNETES_SERVICE_PORT", "443",
+            "POD_NAME", "web-7d9c5-abcde");
+    String[] args = {
+      "--repo=https://example.com/org/My_Repo.git",
+      "--root=r",
+      "--ref=main",
+      "--notify=generic+https://example.com/h",
+      "--notify-leader-election",
+      "--kube-service-account-dir=" + sa
+    };
+    dev.gitsync.config.LeaderElection le =
+        config(env, args).notifications().leaderElection().orElseThrow();
+    assertThat(le.apiUrl().toString()).isEqualTo("https://[fd00::1]:443");
+    assertThat(le.namespace()).isEqualTo("apps");
+    assertThat(le.identity()).isEqualTo("web-7d9c5-abcde");
+    assertThat(le.lease()).matches("git-sync-my-repo-[0-9a-f]{10}");
+    assertThat(config(env, args).notifications().leaderElection().orElseThrow().lease())
+        .as("the same in every replica")
+        .isEqualTo(le.lease());
+    String[] otherRef = args.clone();
+    otherRef[2] = "--ref=dev";
+    assertThat(config(env, otherRef).notifications().leaderElection().orElseThrow().lease())
+        .isNotEqualTo(le.lease());
+
+    assertThat(errors(Map.of(), args))
+        .singleElement()
+        .asString()
+        .contains("not in a Kubernetes pod", "--kube-api-url");
+    java.nio.file.Files.delete(sa.resolve("token"));
+    java.nio.file.Files.delete(sa.resolve("namespace"));
+    List<String> errs =
+        errors(
+            Map.of(),
+            "--repo=x",
+            "--root=r",
+            "--notify=generic+https://example.com/h",
+            "--notify-leader-election",
+            "--kube-service-account-dir=" + sa,
+            "--kube-api-url=http://10.0.0.1",
+            "--notify-lease-name=Not_Valid");
+    assertThat(String.join("\n", errs))
+        .contains(
+            "--notify-lease-name: Not_Valid is not a valid object name",
+            "can't tell the namespace",
+            "token can't be read",
+            "--kube-api-url: http://10.0.0.1 is not an https URL");
+    assertThat(errors(env, "--repo=x", "--root=r", "--notify-leader-election"))
+        .anyMatch(e -> e.contains("--notify-leader-election needs --notify"));
   }
 }
