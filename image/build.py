@@ -52,8 +52,12 @@ GIT_EXCLUDE = {"git-daemon", "git-shell", "git-http-backend", "git-imap-send", "
                "git-instaweb", "git-web--browse", "git-cvsserver", "git-p4", "git-mergetool",
                "git-mergetool--lib", "git-difftool--helper", "git-request-pull",
                "git-quiltimport", "git-filter-branch", "scalar", "git-http-fetch"}
-MODULES = ["java.base", "java.management", "java.net.http", "jdk.crypto.ec", "jdk.httpserver",
-           "jdk.jfr", "jdk.management", "jdk.unsupported"]
+# What git-sync uses (jdeps: java.base, java.management, java.net.http, jdk.jfr), plus the EC
+# provider TLS needs, com.sun.management for the pprof heap endpoint and sun.misc.Signal
+# (jdk.unsupported, loaded reflectively for --sync-on-signal and shutdown). The JDK's HTTP server
+# is not used since the admin endpoint became NioHttpServer.
+MODULES = ["java.base", "java.management", "java.net.http", "jdk.crypto.ec", "jdk.jfr",
+           "jdk.management", "jdk.unsupported"]
 
 def run(*argv, **kw):
     return subprocess.run(argv, check=True, **kw)
@@ -208,6 +212,25 @@ def extract(debs):
                     shutil.copy2(src, target)
 
 
+def dedupe():
+    """Identical files (Debian ships /usr/bin/git and /usr/lib/git-core/git as two copies) become
+    hard links, which the layer stores once."""
+    seen = {}
+    for dirpath, _, files in sorted(os.walk(STAGE)):
+        for f in sorted(files):
+            path = os.path.join(dirpath, f)
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size < 4096:
+                continue
+            with open(path, "rb") as fh:
+                key = (st.st_size, st.st_mode, hashlib.sha256(fh.read()).hexdigest())
+            if key in seen:
+                os.remove(path)
+                os.link(seen[key], path)
+            else:
+                seen[key] = path
+
+
 def write(rel, text, mode=0o644):
     path = os.path.join(STAGE, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -252,6 +275,15 @@ def jlink(jdk):
         sys.exit("build-image: jlink failed:\n" + r.stdout + r.stderr)
     # Only for heaps over 32 GB (no compressed oops); a sidecar's heap is megabytes.
     os.remove(os.path.join(dest, "lib/server/classes_nocoops.jsa"))
+    # Debian's JDK libraries keep their symbol tables (libjvm.so: 4 MB, 1.3 MB gzipped); only a
+    # crash report's native frames would miss them.
+    for dirpath, _, files in os.walk(dest):
+        for f in files:
+            path = os.path.join(dirpath, f)
+            if (f.endswith(".so") or dirpath.endswith("/bin")) and not os.path.islink(path):
+                with open(path, "rb") as fh:
+                    if fh.read(4) == b"\x7fELF":
+                        run("strip", "--strip-unneeded", path)
     # Debian's jmods point cacerts at /etc/ssl/certs/java; git-sync trusts the system bundle.
     cacerts = os.path.join(dest, "lib/security/cacerts")
     if os.path.lexists(cacerts) and not os.path.exists(cacerts):
@@ -498,6 +530,7 @@ def main():
     log("linking the Java runtime (%s)" % ",".join(MODULES))
     jlink(args.jdk)
     app(args.jar, epoch)
+    dedupe()
     elf_count = prepare_helpers()
     apply_modes()
     if args.rootfs_only:
