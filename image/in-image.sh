@@ -27,10 +27,14 @@ if [ "$missing" != 0 ]; then
   echo "shared libraries are missing from the image" >&2
   exit 1
 fi
-/opt/java/bin/java -XX:ArchiveClassesAtExit=/opt/git-sync/git-sync.jsa \
-  -Xlog:cds=off -Xlog:cds+dynamic=off \
+# One static archive of exactly the classes a real sync loads: listed by a training run, then
+# dumped (BENCHMARKS.md, "Memory").
+/opt/java/bin/java -XX:DumpLoadedClassList=$build/classes.lst -Xshare:off \
   @/opt/git-sync/jvm.options \
   -jar /opt/git-sync/git-sync.jar --repo="file://$build/repo" --root="$build/root" --one-time \
   --http-bind=127.0.0.1:0 --http-metrics --touch-file=touched \
   --notify='generic+http://127.0.0.1:9/cds?events=giving_up' 2>/dev/null
+/opt/java/bin/java -Xshare:dump -XX:SharedClassListFile=$build/classes.lst \
+  -XX:SharedArchiveFile=/opt/git-sync/git-sync.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+  @/opt/git-sync/jvm.options -jar /opt/git-sync/git-sync.jar >/dev/null
 test -s /opt/git-sync/git-sync.jsa

@@ -171,7 +171,8 @@ final class Sidecar {
   /** The process runner, the private git environment, and a check that git runs. */
   private Git startGit(Lifecycle life) throws StartupException, InterruptedException {
     runner =
-        life.own("process runner", new SystemProcessRunner(config.groupWrite() ? "0002" : null));
+        life.own(
+            "process runner", new SystemProcessRunner(config.groupWrite() ? "0002" : null, env));
     GitEnvironment genv;
     try {
       genv =

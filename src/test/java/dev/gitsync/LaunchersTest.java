@@ -36,7 +36,9 @@ class LaunchersTest {
           // Only the class-data-sharing archive differs between them, and its log switches.
           assertThat(m.group())
               .as(launcher + ": " + line)
-              .matches("-XX:(SharedArchiveFile|ArchiveClassesAtExit)=.*|-Xlog:cds.*");
+              .matches(
+                  "-XX:(SharedArchiveFile|DumpLoadedClassList|SharedClassListFile)=.*"
+                      + "|-Xshare:(off|dump)|-Xlog:cds.*");
         }
       }
     }

@@ -22,16 +22,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Java cannot set its own umask, so with {@code --group-write} each command runs behind {@code
  * sh -c 'umask 0002 && exec "$@"'}.
+ *
+ * <p>Variables the launcher set for the JVM alone (named in {@code $GITSYNC_JVM_ONLY_ENV}, such as
+ * {@code MALLOC_ARENA_MAX=1}) are not passed on: git and hooks run as they would without git-sync.
  */
 public final class SystemProcessRunner implements ProcessRunner, AutoCloseable {
   private static final long GRACE_MILLIS = 5_000;
 
+  /** Names the launcher lists (comma-separated) as set for the JVM only. */
+  public static final String JVM_ONLY_ENV = "GITSYNC_JVM_ONLY_ENV";
+
   private final String umask;
+  private final List<String> jvmOnly;
   private final ExecutorService drainers;
 
   /** A runner; {@code umask} is applied to every child when non-null (e.g. {@code "0002"}). */
   public SystemProcessRunner(String umask) {
+    this(umask, System.getenv());
+  }
+
+  /**
+   * A runner whose children do not inherit the variables {@code env}'s {@link #JVM_ONLY_ENV} names.
+   */
+  public SystemProcessRunner(String umask, java.util.Map<String, String> env) {
     this.umask = umask;
+    List<String> only = new ArrayList<>();
+    for (String n : env.getOrDefault(JVM_ONLY_ENV, "").split(",")) {
+      if (!n.isBlank()) {
+        only.add(n.strip());
+      }
+    }
+    if (!only.isEmpty()) {
+      only.add(JVM_ONLY_ENV);
+    }
+    this.jvmOnly = List.copyOf(only);
     AtomicInteger n = new AtomicInteger();
     this.drainers =
         Executors.newCachedThreadPool(
@@ -50,6 +74,7 @@ public final class SystemProcessRunner implements ProcessRunner, AutoCloseable {
     }
     argv.addAll(command.argv());
     ProcessBuilder pb = new ProcessBuilder(argv).directory(command.cwd().toFile());
+    jvmOnly.forEach(pb.environment()::remove);
     pb.environment().putAll(command.env());
     boolean feed = !command.stdin().isEmpty();
     if (!feed) {

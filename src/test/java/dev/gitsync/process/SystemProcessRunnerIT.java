@@ -51,6 +51,23 @@ class SystemProcessRunnerIT {
   }
 
   @Test
+  void variablesTheLauncherSetForTheJvmOnly_areNotPassedOn() throws Exception {
+    Map<String, String> env = Map.of(SystemProcessRunner.JVM_ONLY_ENV, "HOME, NOT_SET");
+    try (SystemProcessRunner r = new SystemProcessRunner(null, env)) {
+      Result res =
+          r.run(
+              sh(
+                  "echo \"${HOME-unset} ${GITSYNC_JVM_ONLY_ENV-unset} ${PATH:+path} $X\"",
+                  Duration.ofSeconds(10)));
+      assertThat(res.stdout()).isEqualTo("unset unset path y\n");
+    }
+    try (SystemProcessRunner r = new SystemProcessRunner(null, Map.of())) {
+      Result res = r.run(sh("echo \"${HOME:+home}\"", Duration.ofSeconds(10)));
+      assertThat(res.stdout()).as("nothing is dropped by default").isEqualTo("home\n");
+    }
+  }
+
+  @Test
   void run_exitCode_isReported() throws Exception {
     try (SystemProcessRunner r = new SystemProcessRunner(null)) {
       Result res = r.run(sh("echo no >&2; exit 3", Duration.ofSeconds(10)));
