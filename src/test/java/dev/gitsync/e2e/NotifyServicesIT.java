@@ -309,12 +309,24 @@ class NotifyServicesIT {
     await()
         .atMost(30, SECONDS)
         .until(() -> slack.accepted.size() == 1 && teams.accepted.size() == 1);
-    // Two commits that land at once (main moves in one step), so they make one announcement.
-    r.git("checkout", "-q", "-b", "next");
-    r.commit("f.txt", "four");
-    r.git("-c", "user.name=Eve", "commit", "--allow-empty", "-qm", "A & B <users/all> @channel");
-    r.git("checkout", "-q", "main");
-    r.git("merge", "-q", "--ff-only", "next");
+    // Two commits that land at once (main moves in one step, and the remote's HEAD, which
+    // git-sync follows, never points elsewhere), so they make one announcement on a busy host too.
+    Path wt = tmp.resolve("next-worktree");
+    r.git("worktree", "add", "-q", "-b", "next", wt.toString());
+    Files.writeString(wt.resolve("f.txt"), "four");
+    Repo.run(wt, List.of("git", "add", "-A"));
+    Repo.run(wt, List.of("git", "commit", "-qm", "change four"));
+    Repo.run(
+        wt,
+        List.of(
+            "git",
+            "-c",
+            "user.name=Eve",
+            "commit",
+            "--allow-empty",
+            "-qm",
+            "A & B <users/all> @channel"));
+    r.git("update-ref", "refs/heads/main", "refs/heads/next");
     await()
         .atMost(30, SECONDS)
         .until(() -> chat.accepted.size() == 2 && mattermost.accepted.size() == 2);
