@@ -125,7 +125,7 @@ public final class Main {
             Clock.systemDefaultZone(),
             new Redactor(),
             Optional.empty());
-    Path outbox = AbsPath.of(config.notifications().outbox(), config.root().path()).path();
+    Path outbox = config.under(config.root()).outbox();
     try (JdkHttpTransport transport = new JdkHttpTransport(false)) {
       return NotifyTest.run(
           notifySettings(config, outbox, env),

@@ -4,6 +4,7 @@ import dev.gitsync.auth.Authenticator;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.LeaderElection;
+import dev.gitsync.config.RootPaths;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.AddUser;
 import dev.gitsync.fs.LockFiles;
@@ -239,7 +240,8 @@ final class Sidecar {
   /** Starts the parts around the loop, in order, and returns the loop. */
   private SyncLoop build(Lifecycle life, Git git, Wakeup wakeup) throws StartupException {
     health = new Health(clock, readyMaxAge());
-    AbsPath link = AbsPath.of(config.link(), root.path());
+    RootPaths paths = config.under(root);
+    AbsPath link = paths.link();
     startAdminServer(life);
     startTrigger(life, wakeup);
     JdkHttpTransport transport = life.own("HTTP client", new JdkHttpTransport());
@@ -247,7 +249,7 @@ final class Sidecar {
     // delivered); neither does askpass (upstream takes its answer as it is).
     JdkHttpTransport noRedirects =
         life.own("HTTP client (no redirects)", new JdkHttpTransport(false));
-    Path outbox = AbsPath.of(config.notifications().outbox(), root.path()).path();
+    Path outbox = paths.outbox();
     notifier = startNotifier(life, noRedirects, outbox);
     hooks = startHooks(life, transport, observer());
     List<Path> preserve = new ArrayList<>();
@@ -256,7 +258,15 @@ final class Sidecar {
     }
     SyncPass pass =
         new SyncPass(
-            config, git, log, clock, root, link, gate(link), preserve, preflight(git, noRedirects));
+            config.sync(),
+            git,
+            log,
+            clock,
+            root,
+            link,
+            gate(link),
+            preserve,
+            preflight(git, noRedirects));
     SyncEvents events =
         new SyncEvents(
             metrics,
@@ -271,14 +281,7 @@ final class Sidecar {
             config.repo(),
             link.toString());
     return new SyncLoop(
-        config,
-        pass,
-        log,
-        clock,
-        wakeup,
-        config.touchFile().map(f -> AbsPath.of(f, root.path()).path()),
-        errorFile,
-        events);
+        config.loop(), pass, log, clock, wakeup, paths.touchFile(), errorFile, events);
   }
 
   private Duration readyMaxAge() {

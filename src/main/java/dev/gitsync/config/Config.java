@@ -40,7 +40,6 @@ import java.util.OptionalInt;
  * @param prePublishHook the hook that must pass before a new commit is published, if any
  * @param webhook the webhook called after each new commit is published, if any
  * @param http the HTTP endpoint's settings
- * @param trigger the push-trigger listener, if on
  * @param notifications the notification settings
  * @param trigger the push-trigger listener, if it is on
  * @param startupFlags the flags to list in the "starting up" line, secrets redacted
@@ -110,6 +109,36 @@ public record Config(
    * @param knownHostsFile the known_hosts file used when they are
    */
   public record Ssh(List<String> keyFiles, boolean knownHosts, String knownHostsFile) {}
+
+  /** What one sync pass needs. */
+  public SyncSettings sync() {
+    return new SyncSettings(
+        repo,
+        ref,
+        depth,
+        filter,
+        submodules,
+        sparseCheckoutFile,
+        gitGc,
+        groupWrite,
+        staleWorktreeTimeout,
+        syncTimeout);
+  }
+
+  /** The paths given relative to the root, resolved against {@code realRoot}. */
+  public RootPaths under(AbsPath realRoot) {
+    return new RootPaths(
+        realRoot,
+        AbsPath.of(link, realRoot.path()),
+        touchFile.map(f -> AbsPath.of(f, realRoot.path()).path()),
+        AbsPath.of(notifications.outbox(), realRoot.path()).path());
+  }
+
+  /** What the sync loop needs. */
+  public LoopSettings loop() {
+    return new LoopSettings(
+        ref, refIsHash(), period, initPeriod, oneTime, maxFailures, initMaxFailures, groupWrite);
+  }
 
   /**
    * True when {@code --ref} is a full lowercase commit hash, so syncing stops once it is synced.

@@ -1,6 +1,6 @@
 package dev.gitsync.sync;
 
-import dev.gitsync.config.Config;
+import dev.gitsync.config.LoopSettings;
 import dev.gitsync.fs.FileOps;
 import dev.gitsync.log.ErrorFile;
 import dev.gitsync.log.Log;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * exit code; only {@code Main} exits.
  */
 public final class SyncLoop {
-  private final Config config;
+  private final LoopSettings settings;
   private final Step pass;
   private final Log log;
   private final Time time;
@@ -30,7 +30,7 @@ public final class SyncLoop {
 
   /** A loop over {@code pass}. */
   public SyncLoop(
-      Config config,
+      LoopSettings settings,
       Step pass,
       Log log,
       Time time,
@@ -39,7 +39,7 @@ public final class SyncLoop {
       Optional<ErrorFile> errorFile,
       SyncListener listener) {
     this.listener = listener;
-    this.config = config;
+    this.settings = settings;
     this.pass = pass;
     this.log = log;
     this.time = time;
@@ -55,7 +55,7 @@ public final class SyncLoop {
     String published = "";
     String by = "start";
     while (true) {
-      log.info(3, "syncing", "ref", config.ref(), "by", by);
+      log.info(3, "syncing", "ref", settings.ref(), "by", by);
       java.time.Instant start = time.instant();
       try {
         SyncPass.Outcome o = pass.run();
@@ -71,16 +71,17 @@ public final class SyncLoop {
         }
         failCount = 0;
         removeErrorFile();
-        if (!synced && !config.initPeriod().equals(config.period()) && !config.oneTime()) {
+        if (!synced && !settings.initPeriod().equals(settings.period()) && !settings.oneTime()) {
           log.info(
-              0, "initial sync complete, switching to normal period", "period", config.period());
+              0, "initial sync complete, switching to normal period", "period", settings.period());
         }
         synced = true;
-        if (config.oneTime()) {
+        if (settings.oneTime()) {
           return new LoopEnd.OneTimeDone();
         }
-        if (config.refIsHash() && o.hash().hex().equals(config.ref())) {
-          log.info(0, "ref appears to be a git hash, no further sync needed", "ref", config.ref());
+        if (settings.refIsHash() && o.hash().hex().equals(settings.ref())) {
+          log.info(
+              0, "ref appears to be a git hash, no further sync needed", "ref", settings.ref());
           return new LoopEnd.Idle();
         }
       } catch (SyncException e) {
@@ -92,16 +93,16 @@ public final class SyncLoop {
         listener.failed(
             java.time.Duration.between(start, time.instant()), e.getMessage(), failCount);
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
-        int limit = config.maxFailures();
-        if (!synced && config.initMaxFailures().isPresent()) {
-          limit = config.initMaxFailures().getAsInt();
+        int limit = settings.maxFailures();
+        if (!synced && settings.initMaxFailures().isPresent()) {
+          limit = settings.initMaxFailures().getAsInt();
         }
         if (limit >= 0 && failCount > limit) {
           log.error(e.getMessage(), "too many failures, aborting", "failCount", failCount);
           return new LoopEnd.GaveUp(e.getMessage(), failCount, published);
         }
       }
-      Duration wait = synced ? config.period() : config.initPeriod();
+      Duration wait = synced ? settings.period() : settings.initPeriod();
       log.info(3, "next sync", "waitTime", wait);
       if (time.await(wakeup, wait)) {
         by = wakeup.reason();
@@ -117,7 +118,7 @@ public final class SyncLoop {
       return;
     }
     try {
-      FileOps.touch(touchFile.get(), time.instant(), config.groupWrite());
+      FileOps.touch(touchFile.get(), time.instant(), settings.groupWrite());
     } catch (IOException e) {
       log.error(
           String.valueOf(e.getMessage()),

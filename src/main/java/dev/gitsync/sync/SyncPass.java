@@ -1,6 +1,7 @@
 package dev.gitsync.sync;
 
 import dev.gitsync.config.Config;
+import dev.gitsync.config.SyncSettings;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.fs.FileOps;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * process, {@code git fetch}, plus {@code rev-parse} only when the fetched object changed.
  */
 public final class SyncPass implements Step {
-  private final Config config;
+  private final SyncSettings settings;
   private final Git base;
 
   /** {@link #base} with the current pass's deadline. */
@@ -58,7 +59,7 @@ public final class SyncPass implements Step {
 
   /** A pass over {@code root} (symlinks resolved) publishing at {@code link}. */
   public SyncPass(
-      Config config,
+      SyncSettings settings,
       Git git,
       Log log,
       Clock clock,
@@ -70,7 +71,7 @@ public final class SyncPass implements Step {
     this.gate = gate;
     this.preflight = preflight;
     this.preserve = List.copyOf(preserve);
-    this.config = config;
+    this.settings = settings;
     this.base = git;
     this.git = git;
     this.log = log;
@@ -101,7 +102,7 @@ public final class SyncPass implements Step {
   @Override
   public Outcome run() throws SyncException, InterruptedException {
     Instant start = clock.instant();
-    deadline = start.plus(config.syncTimeout());
+    deadline = start.plus(settings.syncTimeout());
     git = base.until(deadline);
     try {
       Outcome o = sync();
@@ -152,8 +153,9 @@ public final class SyncPass implements Step {
     log.info(3, "local state", "link", link.toString(), "currentHash", str(currentHash));
 
     boolean shallow = Files.exists(gitDir.resolve("shallow"));
-    log.info(3, "fetching", "ref", config.ref(), "repo", config.repo());
-    git.fetch(root.path(), config.repo(), config.ref(), config.depth(), shallow, config.filter());
+    log.info(3, "fetching", "ref", settings.ref(), "repo", settings.repo());
+    git.fetch(
+        root.path(), settings.repo(), settings.ref(), settings.depth(), shallow, settings.filter());
     CommitHash remote = fetchedCommit();
     Optional<CommitHash> previous = currentHash;
 
@@ -175,7 +177,7 @@ public final class SyncPass implements Step {
           0,
           "update required",
           "ref",
-          config.ref(),
+          settings.ref(),
           "local",
           str(currentHash),
           "remote",
@@ -187,7 +189,7 @@ public final class SyncPass implements Step {
           2,
           "update not required",
           "ref",
-          config.ref(),
+          settings.ref(),
           "remote",
           remote.hex(),
           "syncCount",
@@ -201,7 +203,7 @@ public final class SyncPass implements Step {
       configureWorktree(target, remote);
       if (changed) {
         gate.check(remote, previous, target, deadline);
-        Publisher.publish(link, target, config.groupWrite());
+        Publisher.publish(link, target, settings.groupWrite());
         if (current.isPresent()) {
           retireOld(current.get(), target);
         }
@@ -209,7 +211,7 @@ public final class SyncPass implements Step {
             0,
             "updated successfully",
             "ref",
-            config.ref(),
+            settings.ref(),
             "remote",
             remote.hex(),
             "syncCount",
@@ -252,8 +254,8 @@ public final class SyncPass implements Step {
     }
     if (deep) {
       String url = git.originUrl(r);
-      if (!url.equals(config.repo())) {
-        git.setOrigin(r, config.repo(), !url.isEmpty());
+      if (!url.equals(settings.repo())) {
+        git.setOrigin(r, settings.repo(), !url.isEmpty());
       }
     }
   }
@@ -349,7 +351,7 @@ public final class SyncPass implements Step {
     log.info(1, "adding worktree", "path", wt.toString(), "hash", hash.hex());
     FileOps.removeAll(wt.path());
     git.worktreePrune(root.path());
-    if (FileOps.ensureRealDirectory(worktrees.path(), config.groupWrite())) {
+    if (FileOps.ensureRealDirectory(worktrees.path(), settings.groupWrite())) {
       log.info(0, "removed a non-directory in place of .worktrees", "path", worktrees.toString());
     }
     git.worktreeAdd(root.path(), wt.path(), hash);
@@ -366,12 +368,12 @@ public final class SyncPass implements Step {
     Path rel = wt.path().relativize(meta);
     writeNoFollow(wt.path().resolve(".git"), "gitdir: " + rel + "\n");
     writeNoFollow(meta.resolve("gitdir"), wt.path().resolve(".git") + "\n");
-    if (config.sparseCheckoutFile().isPresent()) {
+    if (settings.sparseCheckoutFile().isPresent()) {
       // Re-read every time, so changed patterns apply from the next commit on (as upstream).
       log.info(0, "configuring worktree sparse checkout");
       Path info = meta.resolve("info");
       Files.createDirectories(info);
-      Path patterns = Path.of(config.sparseCheckoutFile().get());
+      Path patterns = Path.of(settings.sparseCheckoutFile().get());
       try {
         Files.copy(
             patterns,
@@ -385,9 +387,9 @@ public final class SyncPass implements Step {
       git.sparseCheckoutInit(wt.path());
     }
     git.resetHard(wt.path(), hash);
-    if (config.submodules() != Config.Submodules.OFF) {
+    if (settings.submodules() != Config.Submodules.OFF) {
       git.submoduleUpdate(
-          wt.path(), config.submodules() == Config.Submodules.RECURSIVE, config.depth());
+          wt.path(), settings.submodules() == Config.Submodules.RECURSIVE, settings.depth());
     }
   }
 
@@ -438,7 +440,7 @@ public final class SyncPass implements Step {
         Files.delete(worktrees.path());
         return;
       }
-      Instant cutoff = clock.instant().minus(config.staleWorktreeTimeout());
+      Instant cutoff = clock.instant().minus(settings.staleWorktreeTimeout());
       int removed = 0;
       List<Path> entries = FileOps.list(worktrees.path());
       for (Path p : entries) {
@@ -447,7 +449,7 @@ public final class SyncPass implements Step {
         }
         Instant mtime =
             Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
-        if (config.staleWorktreeTimeout().isZero() || mtime.isBefore(cutoff)) {
+        if (settings.staleWorktreeTimeout().isZero() || mtime.isBefore(cutoff)) {
           log.info(1, "removing stale worktree", "path", p.toString());
           FileOps.removeAll(p);
           removed++;
@@ -456,7 +458,7 @@ public final class SyncPass implements Step {
       if (removed > 0) {
         git.worktreePrune(root.path());
         git.reflogExpire(root.path());
-        switch (config.gitGc()) {
+        switch (settings.gitGc()) {
           case AUTO:
             git.gc(root.path(), "--auto");
             break;

@@ -85,7 +85,7 @@ class SyncLoopTest {
             new Redactor(),
             Optional.empty());
     return new SyncLoop(
-        c, step, log, clock, wakeup, Optional.empty(), Optional.empty(), SyncListener.NONE);
+        c.loop(), step, log, clock, wakeup, Optional.empty(), Optional.empty(), SyncListener.NONE);
   }
 
   private String log() {

@@ -79,7 +79,7 @@ class SyncPassIT {
     Git g = new Git(runner, "git", Map.of("GIT_CONFIG_NOSYSTEM", "true"), Clock.systemUTC(), log);
     SyncPass pass =
         new SyncPass(
-            c,
+            c.sync(),
             g,
             log,
             Clock.systemUTC(),

@@ -457,4 +457,32 @@ class ConfigFactoryTest {
     assertThat(errors(env, "--repo=x", "--root=r", "--notify-leader-election"))
         .anyMatch(e -> e.contains("--notify-leader-election needs --notify"));
   }
+
+  @Test
+  void views_carryTheirFields_andPathsResolveAgainstTheRealRoot() {
+    Config c =
+        config(
+            "--ref=0123456789abcdef0123456789abcdef01234567",
+            "--period=3s",
+            "--max-failures=4",
+            "--link=sub/current",
+            "--touch-file=/abs/touched",
+            "--depth=0",
+            "--group-write");
+    dev.gitsync.config.LoopSettings loop = c.loop();
+    assertThat(loop.refIsHash()).isTrue();
+    assertThat(loop.period()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(loop.maxFailures()).isEqualTo(4);
+    assertThat(loop.groupWrite()).isTrue();
+    dev.gitsync.config.SyncSettings sync = c.sync();
+    assertThat(sync.repo()).isEqualTo(c.repo());
+    assertThat(sync.depth()).isZero();
+    assertThat(sync.syncTimeout()).isEqualTo(Duration.ofSeconds(120));
+    dev.gitsync.config.RootPaths paths = c.under(dev.gitsync.fs.AbsPath.of(Path.of("/real/root")));
+    assertThat(paths.link().toString()).isEqualTo("/real/root/sub/current");
+    assertThat(paths.touchFile()).contains(Path.of("/abs/touched"));
+    assertThat(paths.outbox().startsWith(Path.of("/real/root"))).isTrue();
+    assertThat(config("--touch-file=t").under(paths.root()).touchFile())
+        .contains(Path.of("/real/root/t"));
+  }
 }
