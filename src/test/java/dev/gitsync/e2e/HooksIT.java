@@ -219,7 +219,7 @@ class HooksIT {
       receiver.defaultStatus = 204;
       await().atMost(30, SECONDS).until(() -> receiver.requests.size() >= 3);
       assertThat(receiver.requests).allMatch(q -> q.method().equals("PUT"));
-      await().atMost(5, SECONDS).until(() -> g.err().contains("answered 404, expected 204"));
+      await().atMost(30, SECONDS).until(() -> g.err().contains("answered 404, expected 204"));
     } finally {
       g.kill();
     }
