@@ -12,8 +12,7 @@ Writes bench/results/notify.md. Needs python3, git and a built ./git-sync (mvn -
 """
 import argparse, datetime, hashlib, http.server, json, os, shutil, subprocess, tempfile, threading, time, uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-LAUNCHER = os.environ.get("GITSYNC_LAUNCHER") or os.path.join(os.path.dirname(HERE), "git-sync")
+from benchlib import HERE, LAUNCHER, commit, git, make_repo, pct, wait_for
 
 
 class Receiver:
@@ -40,24 +39,10 @@ class Receiver:
         return "http://127.0.0.1:%d%s" % (self.server.server_port, path)
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def make_repo(d):
-    os.makedirs(d)
-    git(d, "init", "-q", "-b", "main")
-    git(d, "config", "user.email", "b@example.com")
-    git(d, "config", "user.name", "Bench")
-    commit(d, 0)
 
 
-def commit(d, i):
-    with open(os.path.join(d, "f.txt"), "w") as f:
-        f.write(str(i))
-    git(d, "add", "-A")
-    git(d, "commit", "-qm", "change %d" % i)
-    return git(d, "rev-parse", "HEAD")
 
 
 def latency(tmp, commits):
@@ -163,18 +148,8 @@ def drain(tmp, queued, min_interval_ms):
     }
 
 
-def wait_for(cond, timeout):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return
-        time.sleep(0.01)
-    raise SystemExit("timed out")
 
 
-def pct(values, q):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 def main():

@@ -17,38 +17,16 @@ Writes bench/results/trigger.md. Needs python3, git and a built ./git-sync (mvn 
 """
 import argparse, hashlib, hmac, json, os, shutil, subprocess, tempfile, time, urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-LAUNCHER = os.environ.get("GITSYNC_LAUNCHER") or os.path.join(os.path.dirname(HERE), "git-sync")
+from benchlib import HERE, LAUNCHER, commit, git, make_repo, pct, wait_for
 SECRET = b"bench-secret-0123456789abcdef"
 
 
-def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def make_repo(d):
-    os.makedirs(d)
-    git(d, "init", "-q", "-b", "main")
-    git(d, "config", "user.email", "b@example.com")
-    git(d, "config", "user.name", "Bench")
-    commit(d, 0)
 
 
-def commit(d, i):
-    with open(os.path.join(d, "f.txt"), "w") as f:
-        f.write(str(i))
-    git(d, "add", "-A")
-    git(d, "commit", "-qm", "change %d" % i)
-    return git(d, "rev-parse", "HEAD")
 
 
-def wait_for(cond, timeout, step=0.001):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return
-        time.sleep(step)
-    raise SystemExit("timed out")
 
 
 def logged_port(log, msg):
@@ -94,7 +72,7 @@ def push_to_flip(tmp, pushes):
             answers.append((time.perf_counter() - t0) * 1000)
             if status != 202:
                 raise SystemExit("webhook answered %d" % status)
-            wait_for(lambda: os.readlink(link).endswith(h), 30)
+            wait_for(lambda: os.readlink(link).endswith(h), 30, 0.001)
             flips.append((time.perf_counter() - t0) * 1000)
     finally:
         p.terminate()
@@ -143,9 +121,6 @@ def rest(tmp, seconds):
     return out
 
 
-def pct(values, q):
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 def main():
