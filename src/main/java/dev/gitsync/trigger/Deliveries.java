@@ -84,9 +84,12 @@ final class Deliveries {
         return hexHmac(r.header("X-Hub-Signature"), "sha256=", r.body(), secret);
       case "standard":
         return standard(r, secret, now);
-      default:
-        String token = r.header("Authorization").orElse("").substring("Bearer ".length()).strip();
+      case "bearer":
+        String auth = r.header("Authorization").orElse("");
+        String token = auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()).strip() : "";
         return equal(token, secret) ? Optional.empty() : Optional.of("wrong bearer token");
+      default:
+        return Optional.of("unknown sender");
     }
   }
 

@@ -298,4 +298,25 @@ class TriggerHandlerTest {
         .isEqualTo(401);
     assertThat(counted).contains("github/scheduled", "github/coalesced", "github/rate_limited");
   }
+
+  @Test
+  void verify_refusesWithAReason_neverThrows_whenTheProofIsAbsentOrTheSenderUnknown() {
+    byte[] secret = "s3cret".getBytes(StandardCharsets.UTF_8);
+    NioHttpServer.Request bare =
+        new NioHttpServer.Request("POST", "/trigger", "", Map.of(), new byte[0], "test");
+    java.time.Instant now = java.time.Instant.EPOCH;
+    assertThat(Deliveries.verify("bearer", bare, secret, now)).contains("wrong bearer token");
+    assertThat(Deliveries.verify("somebody", bare, secret, now)).contains("unknown sender");
+    assertThat(Deliveries.verify("github", bare, secret, now))
+        .contains("the signature header is missing");
+    NioHttpServer.Request bearer =
+        new NioHttpServer.Request(
+            "POST",
+            "/trigger",
+            "",
+            Map.of("authorization", List.of("Bearer s3cret")),
+            new byte[0],
+            "test");
+    assertThat(Deliveries.verify("bearer", bearer, secret, now)).isEmpty();
+  }
 }
