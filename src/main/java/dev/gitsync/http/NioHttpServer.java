@@ -158,6 +158,16 @@ public final class NioHttpServer implements AutoCloseable {
     default void rejected(int status) {}
   }
 
+  /**
+   * After an answer that closes the connection, how long and how much of what the client still
+   * sends is read and dropped before closing: closing with data unread makes the kernel reset the
+   * connection, and a client still writing its body (most do, before they read) then loses the
+   * answer (Apache's "lingering close").
+   */
+  private static final long LINGER_NANOS = Duration.ofSeconds(2).toNanos();
+
+  private static final long LINGER_BYTES = 16L * 1024 * 1024;
+
   private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
   private static final long TICK_MILLIS = 200;
 
@@ -249,6 +259,8 @@ public final class NioHttpServer implements AutoCloseable {
     boolean handling;
     boolean closeAfterWrite;
     boolean sentContinue;
+    boolean lingering;
+    long drained;
     long deadline;
     long waitingSince;
 
@@ -351,6 +363,10 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   private void read(Conn c) throws IOException {
+    if (c.lingering) {
+      drain(c);
+      return;
+    }
     if (!c.in.hasRemaining()) {
       int cap = c.in.capacity();
       int max = limits.maxHead() + limits.maxBody();
@@ -536,7 +552,7 @@ public final class NioHttpServer implements AutoCloseable {
     }
     c.out = null;
     if (c.closeAfterWrite) {
-      close(c);
+      linger(c);
       return;
     }
     long now = System.nanoTime();
@@ -552,6 +568,29 @@ public final class NioHttpServer implements AutoCloseable {
               parse(c);
             }
           });
+    }
+  }
+
+  /** Stops sending, then drains what the client still sends (see {@link #LINGER_NANOS}). */
+  private void linger(Conn c) {
+    try {
+      c.ch.shutdownOutput();
+    } catch (IOException e) {
+      close(c);
+      return;
+    }
+    c.lingering = true;
+    c.in.clear();
+    c.deadline = System.nanoTime() + LINGER_NANOS;
+    c.key.interestOps(SelectionKey.OP_READ);
+  }
+
+  private void drain(Conn c) throws IOException {
+    c.in.clear();
+    int n = c.ch.read(c.in);
+    c.drained += Math.max(0, n);
+    if (n < 0 || c.drained > LINGER_BYTES) {
+      close(c);
     }
   }
 

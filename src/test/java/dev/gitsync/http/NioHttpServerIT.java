@@ -197,4 +197,33 @@ class NioHttpServerIT {
     release.countDown();
     assertThat(response(first)).endsWith("GET /slow  0");
   }
+
+  @Test
+  void tooLargeBody_stillBeingSent_isDrained_soTheSenderGetsItsAnswer() throws Exception {
+    start(limits(16, Duration.ofSeconds(5)));
+    // HTTP clients (the JDK's among them) write the whole body before they read: the server
+    // answers 413 after the head, and if it then closed with data unread, the kernel would reset
+    // the connection and the client would fail on "broken pipe" without seeing the answer. So the
+    // server stops sending and drains the rest for a bounded time and size before it closes.
+    Socket s = connect();
+    byte[] body = new byte[8 * 1024 * 1024];
+    List<Exception> writeErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                send(
+                    s,
+                    "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+                s.getOutputStream().write(body);
+                s.getOutputStream().flush();
+              } catch (IOException e) {
+                writeErrors.add(e);
+              }
+            });
+    writer.start();
+    writer.join(20_000);
+    assertThat(writeErrors).as("the body was drained, not refused mid-way").isEmpty();
+    assertThat(response(s)).startsWith("HTTP/1.1 413 ");
+  }
 }
