@@ -250,7 +250,7 @@ final class Sidecar {
     JdkHttpTransport noRedirects =
         life.own("HTTP client (no redirects)", new JdkHttpTransport(false));
     Path outbox = paths.outbox();
-    notifier = startNotifier(life, noRedirects, outbox);
+    notifier = startNotifier(life, noRedirects, outbox, wakeup);
     hooks = startHooks(life, transport, observer());
     List<Path> preserve = new ArrayList<>();
     if (outbox.startsWith(root.path()) && !outbox.equals(root.path())) {
@@ -342,12 +342,12 @@ final class Sidecar {
         config.trigger().get().bind().host() + ":" + server.port());
   }
 
-  private Optional<Notifier> startNotifier(Lifecycle life, JdkHttpTransport http, Path outbox)
-      throws StartupException {
+  private Optional<Notifier> startNotifier(
+      Lifecycle life, JdkHttpTransport http, Path outbox, Wakeup wakeup) throws StartupException {
     if (!config.notifications().enabled()) {
       return Optional.empty();
     }
-    Optional<LeaseCoordination> coordination = startLeaderElection(life);
+    Optional<LeaseCoordination> coordination = startLeaderElection(life, wakeup);
     try {
       Notifier n =
           new Notifier(
@@ -373,7 +373,7 @@ final class Sidecar {
    * {@code --notify-leader-election}: elects, in the background, which replica sends; stopped after
    * the notifier, so a leader releases the Lease only once its last messages are out.
    */
-  private Optional<LeaseCoordination> startLeaderElection(Lifecycle life) {
+  private Optional<LeaseCoordination> startLeaderElection(Lifecycle life, Wakeup wakeup) {
     Optional<LeaderElection> le = config.notifications().leaderElection();
     if (le.isEmpty()) {
       return Optional.empty();
@@ -387,6 +387,7 @@ final class Sidecar {
             new RestLeaseApi(api, e.apiUrl(), e.namespace(), e.tokenFile()),
             lease,
             e.identity(),
+            LeaderElector.Timing.of(e.leaseDuration()),
             clock,
             log.named("lease"),
             new LeaderElector.Listener() {
@@ -407,6 +408,8 @@ final class Sidecar {
             },
             new java.util.Random());
     metrics.notifyLeader(lease, false);
+    LeaseCoordination coordination =
+        new LeaseCoordination(elector, () -> wakeup.fire("a commit another replica published"));
     life.own("notify lease", elector);
     elector.start();
     log.info(
@@ -417,8 +420,10 @@ final class Sidecar {
         "identity",
         e.identity(),
         "api",
-        e.apiUrl().getHost());
-    return Optional.of(new LeaseCoordination(elector));
+        e.apiUrl().getHost(),
+        "leaseDuration",
+        e.leaseDuration());
+    return Optional.of(coordination);
   }
 
   private HookObserver observer() {

@@ -100,10 +100,22 @@ final class SyncEvents implements SyncListener {
     }
   }
 
-  /** The commits and diff summary between two commits; empty when git cannot tell. */
+  /**
+   * The commits and diff summary between two commits; empty when git cannot tell. When {@code
+   * from} is not in the clone (a successor continuing another replica's chain in a shallow clone),
+   * the new commit is listed alone and the rest is said to be unknown, as for a shallow sync.
+   */
   private Changes changes(String from, String to) {
     try {
       Git g = git.within(DESCRIBE_TIMEOUT);
+      if (!from.isEmpty() && !g.hasCommit(root, from)) {
+        List<Commit> head = new ArrayList<>();
+        for (String[] l : g.log(root, "", to, 1)) {
+          head.add(new Commit(l[0], l[1], l[2]));
+        }
+        log.info(1, "the last announced commit is not in this clone; listing the new one alone");
+        return new Changes(head, 0, "", true);
+      }
       List<String[]> lines = g.log(root, from, to, MAX_COMMITS + 1);
       List<Commit> commits = new ArrayList<>();
       for (String[] l : lines.subList(0, Math.min(lines.size(), MAX_COMMITS))) {

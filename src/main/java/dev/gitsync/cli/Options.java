@@ -565,12 +565,32 @@ public final class Options {
               .man(
                   "Replicas that sync the same repository and ref elect one notifier through a"
                       + " coordination.k8s.io/v1 Lease (client-go's defaults: 15s lease, 10s renew"
-                      + " deadline, 2s retry): the leader announces each commit once, and an outage"
-                      + " that every replica sees is alerted (and recovered) once; a failure only"
-                      + " one pod sees is still reported by that pod. While the Kubernetes API"
-                      + " cannot be reached, every pod sends (a duplicate beats a lost alert). Needs"
-                      + " get, create and update on leases (see deploy/examples/replicas). Not in"
-                      + " upstream git-sync.")
+                      + " deadline, 2s retry; see --notify-lease-duration): the leader announces each"
+                      + " commit once (a leader change may repeat one), and an outage that every"
+                      + " replica sees is alerted (and recovered) once; a failure only one pod sees is"
+                      + " still reported by that pod. A replica that publishes a commit first (a push"
+                      + " trigger reached it) wakes the leader, which announces it within seconds."
+                      + " When every call to the Kubernetes API has failed for four lease durations,"
+                      + " a pod sends as if alone (a duplicate beats a lost alert); before that,"
+                      + " announcements wait. Needs get and update on the Lease, which"
+                      + " deploy/examples/replicas creates (or create on leases). Not in upstream"
+                      + " git-sync.")
+              .def());
+  public static final Opt<Duration> NOTIFY_LEASE_DURATION =
+      register(
+          o(
+                  "notify-lease-duration",
+                  OptionType.DURATION,
+                  "15s",
+                  "how long replicas wait for an unrenewed notify Lease before taking over")
+              .env("GITSYNC_NOTIFY_LEASE_DURATION")
+              .man(
+                  "How long the other replicas wait before taking over the notify Lease of a"
+                      + " leader that stopped renewing it (a crash, a partition), in whole seconds"
+                      + " from 3s to 10m. The renew deadline and retry period scale with it as"
+                      + " client-go's defaults do: 2/3 and 2/15 of it (10s and 2s for the default"
+                      + " 15s). A shorter lease takes over sooner and calls the API more often. Used"
+                      + " by --notify-leader-election. Not in upstream git-sync.")
               .def());
   public static final Opt<String> NOTIFY_LEASE_NAME =
       register(

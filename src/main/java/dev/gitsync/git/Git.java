@@ -204,34 +204,83 @@ public final class Git {
   }
 
   /**
-   * {@code git log} of {@code from..to} (or just {@code to}): hash, author and subject per line,
-   * newest first, at most {@code max}. git itself cuts the author to {@link #MAX_AUTHOR} and the
-   * subject to {@link #MAX_SUBJECT} columns, so a 50 MB commit subject costs nothing here.
+   * {@code git log} of {@code from..to} (or just {@code to}): hash, author and subject per commit,
+   * newest first, at most {@code max}.
+   *
+   * <p>Design: commit metadata is the pusher's to choose, so nothing in it may steer the parsing.
+   * The hashes come from {@code git rev-list} (hex only); author and subject come from one {@code
+   * git log -z} whose fields are separated by NUL, which a commit's author or subject cannot hold,
+   * and each record is taken only when its hash is the one asked for at that place (a record that
+   * does not line up, as when the output was cut, is read again on its own). git cuts each field
+   * to a width in columns; here it is cut again to {@link #MAX_AUTHOR} and {@link #MAX_SUBJECT}
+   * code points and 4 bytes a code point at most, since zero-width characters take no column.
    */
   public List<String[]> log(Path root, String from, String to, int max)
       throws GitException, InterruptedException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "log",
-                "--no-decorate",
-                "--format=%H%x1f%<("
-                    + MAX_AUTHOR
-                    + ",trunc)%an%x1f%<("
-                    + MAX_SUBJECT
-                    + ",trunc)%s%x1e",
-                "--max-count=" + max));
-    args.add(from.isEmpty() ? to : from + ".." + to);
-    args.add("--");
+    String range = from.isEmpty() ? to : from + ".." + to;
+    List<String> hashes = new ArrayList<>();
+    for (String h : run(root, "rev-list", "--max-count=" + max, range, "--").split("\n")) {
+      if (!h.isBlank()) {
+        hashes.add(checkedHash(h.strip()));
+      }
+    }
     List<String[]> out = new ArrayList<>();
-    for (String record : run(root, args.toArray(new String[0])).split("\u001e")) {
-      String[] f = record.strip().split("\u001f", 3);
-      if (f.length == 3) {
-        // %<(N,trunc) pads short values with spaces.
-        out.add(new String[] {f[0], f[1].stripTrailing(), f[2].stripTrailing()});
+    if (hashes.isEmpty()) {
+      return out;
+    }
+    List<String> args = new ArrayList<>(List.of("log", "--no-walk=unsorted", "-z", LOG_FORMAT));
+    args.addAll(hashes);
+    args.add("--");
+    String[] tokens = run(root, args.toArray(new String[0])).split("\u0000", -1);
+    for (int i = 0; i < hashes.size(); i++) {
+      int t = 3 * i;
+      if (t + 2 < tokens.length && tokens[t].strip().equals(hashes.get(i))) {
+        out.add(entry(hashes.get(i), tokens[t + 1], tokens[t + 2]));
+      } else {
+        out.add(one(root, hashes.get(i)));
       }
     }
     return out;
+  }
+
+  private static final String LOG_FORMAT =
+      "--format=%H%x00%<(" + Git.MAX_AUTHOR + ",trunc)%an%x00%<(" + Git.MAX_SUBJECT + ",trunc)%s";
+
+  /** One commit's record, read on its own. */
+  private String[] one(Path root, String hash) throws GitException, InterruptedException {
+    String[] f = run(root, "log", "--no-walk", "-z", LOG_FORMAT, hash, "--").split("\u0000", 3);
+    if (f.length < 3 || !f[0].strip().equals(hash)) {
+      throw new GitException("git log did not describe commit " + hash);
+    }
+    return entry(hash, f[1], f[2]);
+  }
+
+  private static String[] entry(String hash, String author, String subject) {
+    // %<(N,trunc) pads short values with spaces.
+    return new String[] {
+      hash,
+      clip(author.stripTrailing(), MAX_AUTHOR),
+      clip(subject.stripTrailing(), MAX_SUBJECT)
+    };
+  }
+
+  /** At most {@code max} code points of {@code s} (so at most 4 × max bytes), "…" when cut. */
+  static String clip(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = 0;
+    for (int n = 0; n < max && end < s.length(); n++) {
+      end += Character.charCount(s.codePointAt(end));
+    }
+    return end >= s.length() ? s : s.substring(0, end) + "…";
+  }
+
+  private static String checkedHash(String h) throws GitException {
+    if ((h.length() == 40 || h.length() == 64) && h.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      return h;
+    }
+    throw new GitException("unexpected output from git rev-list: not a commit hash");
   }
 
   /** The widest author name {@link #log} returns, in columns. */
@@ -255,6 +304,11 @@ public final class Git {
     } catch (NumberFormatException e) {
       throw new GitException("unexpected output from git rev-list --count: " + out, e);
     }
+  }
+
+  /** Whether {@code hash} names a commit in the repository ({@code git cat-file -e hash^{commit}}). */
+  public boolean hasCommit(Path root, String hash) throws GitException, InterruptedException {
+    return exec(root, List.of("cat-file", "-e", hash + "^{commit}")).ok();
   }
 
   /** The first parent of {@code hash} ({@code git rev-parse hash^}). */

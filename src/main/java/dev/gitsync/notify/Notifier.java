@@ -9,6 +9,7 @@ import dev.gitsync.notify.delivery.Delivery;
 import dev.gitsync.notify.delivery.NotifyObserver;
 import dev.gitsync.notify.delivery.Outbox;
 import dev.gitsync.notify.delivery.RetryPolicy;
+import dev.gitsync.notify.delivery.SendGate;
 import dev.gitsync.notify.delivery.SinkStates;
 import dev.gitsync.notify.delivery.SinkWorker;
 import dev.gitsync.notify.event.Changes;
@@ -206,6 +207,7 @@ public final class Notifier implements AutoCloseable {
     warmUp.start();
     List<Delivery> orphans = new ArrayList<>();
     for (Delivery d : outbox.load(log)) {
+      coordination.chainAtLeast(d.chain());
       SinkWorker w = workers.get(d.sinkId());
       if (w != null) {
         w.enqueue(d);
@@ -279,6 +281,7 @@ public final class Notifier implements AutoCloseable {
                 log,
                 observer);
         w.onDelivered(this::delivered);
+        w.gate(this::decide);
         workers.put(s.id(), w);
         w.start();
         log.info(
@@ -337,7 +340,7 @@ public final class Notifier implements AutoCloseable {
    */
   private void followRole() {
     Coordination.Role now = coordination.role();
-    if (now == Coordination.Role.SENDER && coordination.tookOver()) {
+    if (coordination.tookOver()) {
       Map<String, Coordination.Announced> recorded = coordination.announced();
       workers.values().stream()
           .filter(w -> w.sink().events().contains(EventType.SYNC_SUCCEEDED))
@@ -359,11 +362,25 @@ public final class Notifier implements AutoCloseable {
     if (now != role) {
       log.info(
           1,
-          now == Coordination.Role.FOLLOWER
-              ? "another replica sends notifications"
-              : "this replica sends notifications");
+          switch (now) {
+            case FOLLOWER -> "another replica sends notifications";
+            case SENDER -> "this replica sends notifications";
+            case UNDECIDED -> "not known which replica sends notifications; holding announcements";
+          });
     }
     role = now;
+  }
+
+  /** Right before a send: announcements go out only from the replica that sends them. */
+  private SendGate.Decision decide(Delivery d) {
+    if (d.event().type() != EventType.SYNC_SUCCEEDED) {
+      return SendGate.Decision.SEND;
+    }
+    return switch (coordination.sendRole()) {
+      case SENDER -> SendGate.Decision.SEND;
+      case FOLLOWER -> SendGate.Decision.DROP;
+      case UNDECIDED -> SendGate.Decision.HOLD;
+    };
   }
 
   /**
@@ -380,7 +397,7 @@ public final class Notifier implements AutoCloseable {
 
   private void delivered(Delivery d) {
     if (d.event().type() == EventType.SYNC_SUCCEEDED) {
-      coordination.recordAnnounced(d.sinkId(), d.event().hash());
+      coordination.recordAnnounced(d.sinkId(), d.event().hash(), d.chain());
     }
   }
 
@@ -391,10 +408,13 @@ public final class Notifier implements AutoCloseable {
   public synchronized void synced(String hash, String base, Changes changes) {
     reloadSinks();
     followRole();
-    coordination.recordSuccess(clock.instant());
+    coordination.recordSuccess(clock.instant(), hash);
     NotifyPolicy.Success s = policy.succeeded(hash, clock.instant());
     if (s == NotifyPolicy.Success.NOTHING) {
       return; // A poll that found nothing new: no event, no state to write.
+    }
+    if (s.announce() && role != Coordination.Role.SENDER) {
+      coordination.published(hash);
     }
     if (role == Coordination.Role.FOLLOWER) {
       // The leader announces; a recovery is sent only for an alert this replica sent itself.
@@ -416,7 +436,7 @@ public final class Notifier implements AutoCloseable {
               // The id is derived from what is announced, so an announcement repeated after a
               // crash (outbox written, state not yet saved) carries the same idempotency key.
               .withId(successId(hash, s.lastAnnounced()));
-      publish(e);
+      publish(e, coordination.nextChain());
     }
     state.policy(policy.snapshot());
   }
@@ -529,6 +549,10 @@ public final class Notifier implements AutoCloseable {
    * sink gets it only when it is due for a probe (its fingerprint changed, or its probe time came).
    */
   private void publish(NotifyEvent e) {
+    publish(e, 0);
+  }
+
+  private void publish(NotifyEvent e, long chain) {
     Instant now = clock.instant();
     for (SinkWorker w : workers.values()) {
       Sink s = w.sink();
@@ -551,7 +575,7 @@ public final class Notifier implements AutoCloseable {
             changed ? "its URL, token or secret file changed" : "its probe time came");
         state.sinks().reprobe(s.id());
       }
-      Delivery d = new Delivery(outbox.nextSeq(), s.id(), e, 0, e.time());
+      Delivery d = new Delivery(outbox.nextSeq(), s.id(), e, 0, e.time(), chain);
       try {
         outbox.write(d);
       } catch (IOException ex) {

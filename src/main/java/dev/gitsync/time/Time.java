@@ -7,13 +7,20 @@ import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one seam for time: what time it is (it is a {@link Clock}), sleeping, and waiting for a
- * {@link Wakeup}. The real one follows the system clock; tests use one whose sleeps and waits move
- * a fake clock forward at once, so no test sleeps.
+ * The one seam for time: what time it is (it is a {@link Clock}), a monotonic clock for measuring
+ * elapsed time ({@link #nanos()}, which an NTP step of the wall clock does not move), sleeping, and
+ * waiting for a {@link Wakeup}. The real one follows the system clocks; tests use one whose sleeps
+ * and waits move a fake clock forward at once, so no test sleeps.
  */
 public abstract class Time extends Clock {
   /** The system's time. */
   public static final Time SYSTEM = new SystemTime(Clock.systemDefaultZone());
+
+  /**
+   * A monotonic reading in nanoseconds, for elapsed time only (as {@link System#nanoTime()}): expiry
+   * decisions use it, never {@link #instant()}, which the wall clock's steps move.
+   */
+  public abstract long nanos();
 
   /** Waits for {@code d}; interruption means shutdown. */
   public abstract void sleep(Duration d) throws InterruptedException;
@@ -31,6 +38,11 @@ public abstract class Time extends Clock {
 
     SystemTime(Clock clock) {
       this.clock = clock;
+    }
+
+    @Override
+    public long nanos() {
+      return System.nanoTime();
     }
 
     @Override

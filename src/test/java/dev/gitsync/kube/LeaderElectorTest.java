@@ -75,6 +75,7 @@ class LeaderElectorTest {
             new RestLeaseApi(http, URI.create(api.url()), NS, token),
             name,
             identity,
+            LeaderElector.Timing.DEFAULT,
             time,
             log.log(),
             new LeaderElector.Listener() {
@@ -182,7 +183,7 @@ class LeaderElectorTest {
     assertThat(a.role()).isEqualTo(LeaderElector.Role.UNKNOWN);
     assertThat(events).contains("pod-a error 403");
     assertThat(log.text())
-        .contains("cannot get resource \\\"leases\\\"", "grant get, create and update on leases");
+        .contains("cannot get resource \\\"leases\\\"", "grant get and update on leases");
     api.mode = FakeKubeApi.Mode.UP;
     assertThat(a.attempt()).isTrue();
     assertThat(log.text()).contains("the notify lease works again");
@@ -223,5 +224,219 @@ class LeaderElectorTest {
     time.advance(Duration.ofMillis(1));
     assertThat(b.attempt()).as("a released lease is free at once").isTrue();
     assertThat(api.annotation(NS, name, "git-sync/x")).isEqualTo("from a");
+  }
+
+  @Test
+  void aLeaderPausedPastItsLease_actsOnNothingWhenItResumes_untilItHasReadTheLease()
+      throws Exception {
+    String name = NAME + "-g";
+    FakeTime paused = new FakeTime(time.instant());
+    LeaderElector a = elector(name, "pod-a", paused);
+    LeaderElector b = elector(name, "pod-b");
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    // SIGSTOP a for 25 s: b takes over after the lease.
+    time.advance(Duration.ofSeconds(16));
+    assertThat(b.attempt()).isTrue();
+    paused.advance(Duration.ofSeconds(25));
+    assertThat(a.role())
+        .as("resumed: its renewal is older than the renew deadline, and it has not read yet")
+        .isEqualTo(LeaderElector.Role.UNKNOWN);
+    assertThat(a.attempt()).isFalse();
+    assertThat(a.role()).isEqualTo(LeaderElector.Role.FOLLOWER);
+    assertThat(log.text()).contains("another replica took the notify lease", "pod-b");
+    assertThat(
+            log.text().lines().filter(l -> l.contains("another replica took")).findFirst().get())
+        .as("at level 0")
+        .contains("\"level\":0");
+  }
+
+  @Test
+  void aWallClockStep_changesNobodysRole_becauseExpiryIsMeasuredMonotonically() throws Exception {
+    String name = NAME + "-h";
+    FakeTime bTime = new FakeTime(time.instant());
+    LeaderElector a = elector(name, "pod-a");
+    LeaderElector b = elector(name, "pod-b", bTime);
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    // NTP steps b's wall clock an hour forward, and a's an hour back.
+    bTime.stepWallClock(Duration.ofHours(1));
+    time.stepWallClock(Duration.ofHours(-1));
+    assertThat(b.role()).isEqualTo(LeaderElector.Role.FOLLOWER);
+    assertThat(b.attempt()).isFalse();
+    assertThat(a.role()).isEqualTo(LeaderElector.Role.LEADER);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(a.attempt()).isTrue();
+    assertThat(a.role()).isEqualTo(LeaderElector.Role.LEADER);
+    bTime.advance(Duration.ofSeconds(2));
+    assertThat(b.attempt()).isFalse();
+    assertThat(b.role()).isEqualTo(LeaderElector.Role.FOLLOWER);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void renewals_keepLabelsOwnersFinalizersAndSpecFieldsTheyDoNotKnow() throws Exception {
+    String name = NAME + "-i";
+    api.put(
+        NS,
+        name,
+        java.util.Map.of(
+            "apiVersion", "coordination.k8s.io/v1",
+            "kind", "Lease",
+            "metadata",
+                java.util.Map.of(
+                    "labels", java.util.Map.of("app", "web"),
+                    "annotations", java.util.Map.of("team", "platform"),
+                    "finalizers", List.of("example.com/keep"),
+                    "ownerReferences",
+                        List.of(
+                            java.util.Map.of(
+                                "apiVersion", "apps/v1",
+                                "kind", "Deployment",
+                                "name", "web",
+                                "uid", "0b4c2f9e-1f7a-4c1e-9b3e-2a8f6d1c3e5a"))),
+            "spec",
+                java.util.Map.of(
+                    "strategy", "OldestEmulationVersion",
+                    "preferredHolder", "pod-z",
+                    "leaseDurationSeconds", 15)));
+    LeaderElector a = elector(name, "pod-a");
+    assertThat(a.attempt()).isTrue();
+    a.annotate("git-sync/x", "1");
+    time.advance(Duration.ofSeconds(2));
+    assertThat(a.attempt()).isTrue();
+    java.util.Map<String, Object> l = api.lease(NS, name);
+    java.util.Map<String, Object> meta = (java.util.Map<String, Object>) l.get("metadata");
+    assertThat(meta.get("labels")).isEqualTo(java.util.Map.of("app", "web"));
+    assertThat(meta.get("finalizers")).isEqualTo(List.of("example.com/keep"));
+    assertThat(meta.get("ownerReferences").toString()).contains("Deployment", "0b4c2f9e");
+    assertThat((java.util.Map<String, Object>) meta.get("annotations"))
+        .containsEntry("team", "platform")
+        .containsEntry("git-sync/x", "1");
+    assertThat(api.spec(NS, name, "strategy")).isEqualTo("OldestEmulationVersion");
+    assertThat(api.spec(NS, name, "preferredHolder")).isEqualTo("pod-z");
+    assertThat(api.spec(NS, name, "holderIdentity")).isEqualTo("pod-a");
+    assertThat(api.spec(NS, name, "leaseDurationSeconds")).isEqualTo(15.0);
+  }
+
+  @Test
+  void aLeaseDeletedByHand_isMadeAgain_withItsRecord() throws Exception {
+    String name = NAME + "-j";
+    LeaderElector a = elector(name, "pod-a");
+    LeaderElector b = elector(name, "pod-b");
+    assertThat(a.attempt()).isTrue();
+    a.annotate("git-sync/notify-announced", "{\"s\":{\"hash\":\"" + "a".repeat(40) + "\",\"seq\":4}}");
+    time.advance(Duration.ofSeconds(2));
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    api.delete(NS, name);
+    // The leader is killed before it renews; the follower finds no Lease and makes it again.
+    time.advance(Duration.ofSeconds(3));
+    assertThat(b.attempt()).isTrue();
+    assertThat(api.annotation(NS, name, "git-sync/notify-announced")).contains("\"seq\":4");
+    api.delete(NS, name);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(b.attempt()).as("the leader renews into nothing, then makes it again").isTrue();
+    assertThat(api.annotation(NS, name, "git-sync/notify-announced")).contains("\"seq\":4");
+  }
+
+  @Test
+  void releasingAfterAConflict_readsAgainAndReleases() throws Exception {
+    String name = NAME + "-k";
+    LeaderElector a = elector(name, "pod-a");
+    assertThat(a.attempt()).isTrue();
+    api.touch(NS, name);
+    a.close();
+    assertThat(api.calls).contains("PUT " + name + " 409");
+    assertThat(api.spec(NS, name, "holderIdentity")).isEqualTo("");
+    assertThat(log.text()).contains("released the notify lease");
+  }
+
+  @Test
+  void aFailingApi_leavesTheRoleUnknownForFourLeases_thenExplicitlyAlone_untilACallWorks()
+      throws Exception {
+    String name = NAME + "-l";
+    LeaderElector a = elector(name, "pod-a");
+    LeaderElector b = elector(name, "pod-b");
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    int term = b.term();
+    api.mode = FakeKubeApi.Mode.UNAVAILABLE;
+    for (int s = 0; s < 58; s += 2) {
+      time.advance(Duration.ofSeconds(2));
+      a.attempt();
+      b.attempt();
+      assertThat(a.role()).isNotEqualTo(LeaderElector.Role.ALONE);
+      assertThat(b.role()).isNotEqualTo(LeaderElector.Role.ALONE);
+    }
+    assertThat(a.role()).as("a stopped leading at its renew deadline").isEqualTo(LeaderElector.Role.UNKNOWN);
+    assertThat(b.role()).isEqualTo(LeaderElector.Role.UNKNOWN);
+    time.advance(Duration.ofSeconds(4));
+    b.attempt();
+    assertThat(b.role()).isEqualTo(LeaderElector.Role.ALONE);
+    assertThat(b.term()).as("acting alone is a new term").isGreaterThan(term);
+    assertThat(log.text()).contains("the notify lease is unusable; this pod sends notifications as if alone");
+    api.mode = FakeKubeApi.Mode.UP;
+    time.advance(Duration.ofSeconds(2));
+    b.attempt();
+    assertThat(b.role()).isIn(LeaderElector.Role.LEADER, LeaderElector.Role.FOLLOWER);
+    assertThat(log.text()).contains("no longer sending as if alone");
+  }
+
+  @Test
+  void aFollowersRequest_isWrittenWithoutTouchingTheSpec_andTheLeaderHearsOfIt() throws Exception {
+    String name = NAME + "-m";
+    LeaderElector a = elector(name, "pod-a");
+    LeaderElector b = elector(name, "pod-b");
+    List<String> heard = new CopyOnWriteArrayList<>();
+    a.onAnnotations(m -> heard.add(m.getOrDefault("git-sync/published", "")));
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    Object renew = api.spec(NS, name, "renewTime");
+    b.request("git-sync/published", "c".repeat(40));
+    assertThat(b.attempt()).isFalse();
+    assertThat(api.annotation(NS, name, "git-sync/published")).isEqualTo("c".repeat(40));
+    assertThat(api.spec(NS, name, "renewTime")).isEqualTo(renew);
+    assertThat(api.spec(NS, name, "holderIdentity")).isEqualTo("pod-a");
+    time.advance(Duration.ofSeconds(2));
+    assertThat(a.attempt()).isTrue();
+    assertThat(heard).contains("c".repeat(40));
+    assertThat(b.role()).isEqualTo(LeaderElector.Role.FOLLOWER);
+  }
+
+  @Test
+  void leadingAgainAfterFollowing_startsANewTerm() throws Exception {
+    String name = NAME + "-n";
+    FakeTime aTime = new FakeTime(time.instant());
+    LeaderElector a = elector(name, "pod-a", aTime);
+    LeaderElector b = elector(name, "pod-b");
+    assertThat(a.attempt()).isTrue();
+    assertThat(b.attempt()).isFalse();
+    int first = a.term();
+    time.advance(Duration.ofSeconds(16));
+    assertThat(b.attempt()).isTrue();
+    aTime.advance(Duration.ofSeconds(16));
+    assertThat(a.attempt()).isFalse();
+    b.close();
+    aTime.advance(Duration.ofSeconds(2));
+    assertThat(a.attempt()).as(api.calls.toString()).isTrue();
+    assertThat(a.term()).isGreaterThan(first);
+  }
+
+  @Test
+  void timing_scalesAsClientGosDefaults_andRefusesWhatClientGoRefuses() {
+    assertThat(LeaderElector.Timing.DEFAULT)
+        .isEqualTo(
+            new LeaderElector.Timing(
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+    LeaderElector.Timing t = LeaderElector.Timing.of(Duration.ofSeconds(6));
+    assertThat(t.renewDeadline()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(t.retry()).isEqualTo(Duration.ofMillis(800));
+    assertThat(t.alone()).isEqualTo(Duration.ofSeconds(24));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new LeaderElector.Timing(
+                    Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -159,8 +159,29 @@ class NotifierTest {
     }
 
     @Override
-    public void recordAnnounced(String sinkId, String hash) {
+    public void recordAnnounced(String sinkId, String hash, long seq) {
       announcedTo.add(hash);
+      chains.add(seq);
+    }
+
+    final List<Long> chains = new CopyOnWriteArrayList<>();
+    final List<String> publishedByOthers = new CopyOnWriteArrayList<>();
+    volatile Role sendRole;
+    long chain = 100;
+
+    @Override
+    public Role sendRole() {
+      return sendRole == null ? role : sendRole;
+    }
+
+    @Override
+    public long nextChain() {
+      return ++chain;
+    }
+
+    @Override
+    public void published(String hash) {
+      publishedByOthers.add(hash);
     }
 
     @Override

@@ -90,6 +90,35 @@ public final class FakeKubeApi implements AutoCloseable {
     return leases.get(namespace + "/" + name);
   }
 
+  /** Deletes a Lease, as {@code kubectl delete lease} does. */
+  public synchronized void delete(String namespace, String name) {
+    leases.remove(namespace + "/" + name);
+  }
+
+  /**
+   * Stores a Lease object as given (as {@code kubectl apply} would, with labels, owner references
+   * and spec fields leader election does not know), with a new resourceVersion.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized void put(String namespace, String name, Map<String, Object> object) {
+    Map<String, Object> o = (Map<String, Object>) JsonParser.parse(json(object));
+    Map<String, Object> meta = (Map<String, Object>) o.get("metadata");
+    meta.put("name", name);
+    meta.put("namespace", namespace);
+    meta.put("resourceVersion", Long.toString(++version));
+    leases.put(namespace + "/" + name, o);
+  }
+
+  /**
+   * Another writer changes the object's metadata (a label, say): the resourceVersion moves, the
+   * spec does not.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized void touch(String namespace, String name) {
+    Map<String, Object> meta = (Map<String, Object>) lease(namespace, name).get("metadata");
+    meta.put("resourceVersion", Long.toString(++version));
+  }
+
   /** A Lease's spec field, or null. */
   public Object spec(String namespace, String name, String field) {
     Map<String, Object> l = lease(namespace, name);

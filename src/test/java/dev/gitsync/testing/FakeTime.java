@@ -13,10 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Time that moves only when told to, or when something sleeps or waits: a sleep moves it by the
  * sleep's length at once, a wait by the wait's length unless a wakeup is pending. Every sleep and
- * wait is recorded.
+ * wait is recorded. The wall clock can also be stepped alone ({@link #stepWallClock}).
  */
 public final class FakeTime extends Time {
   private volatile Instant now;
+  private volatile long nanos = 1_000_000_000L;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   /** Time at {@code start}. */
@@ -29,9 +30,20 @@ public final class FakeTime extends Time {
     this(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
-  /** Moves time forward. */
+  /** Moves time forward (both the wall clock and the monotonic one). */
   public void advance(Duration d) {
     now = now.plus(d);
+    nanos += d.toNanos();
+  }
+
+  /** Steps the wall clock alone, as NTP does; the monotonic clock does not move. */
+  public void stepWallClock(Duration d) {
+    now = now.plus(d);
+  }
+
+  @Override
+  public long nanos() {
+    return nanos;
   }
 
   /** Every sleep and wait so far, in order. */

@@ -517,6 +517,14 @@ public final class ConfigFactory {
                 + " --kube-service-account-dir)");
       }
     }
+    Duration leaseDuration = p.get(Options.NOTIFY_LEASE_DURATION);
+    if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0
+        || leaseDuration.compareTo(Duration.ofMinutes(10)) > 0
+        || leaseDuration.toNanos() % 1_000_000_000L != 0) {
+      errs.add(
+          "invalid flag: --notify-lease-duration: must be whole seconds from 3s to 10m, got "
+              + dev.gitsync.config.GoDuration.format(leaseDuration));
+    }
     String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", ""));
     if (identity.isEmpty()) {
       try {
@@ -530,7 +538,13 @@ public final class ConfigFactory {
     }
     return Optional.of(
         new LeaderElection(
-            name, namespace, identity, api.get(), dir.resolve("token"), dir.resolve("ca.crt")));
+            name,
+            namespace,
+            identity,
+            api.get(),
+            dir.resolve("token"),
+            dir.resolve("ca.crt"),
+            leaseDuration));
   }
 
   private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {

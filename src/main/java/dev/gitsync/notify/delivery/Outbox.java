@@ -61,6 +61,9 @@ public final class Outbox {
     m.put("sink", d.sinkId());
     m.put("attempts", d.attempts());
     m.put("not_before", d.notBefore().toString());
+    if (d.chain() != 0) {
+      m.put("chain", d.chain());
+    }
     m.put("event", d.event().toJson());
     StringBuilder sb = new StringBuilder();
     Json.append(sb, m, null);
@@ -88,7 +91,8 @@ public final class Outbox {
                   (String) m.get("sink"),
                   NotifyEvent.fromJson((Map<String, Object>) m.get("event")),
                   ((Number) m.get("attempts")).intValue(),
-                  Instant.parse((String) m.get("not_before")));
+                  Instant.parse((String) m.get("not_before")),
+                  m.get("chain") instanceof Number c ? c.longValue() : 0);
           out.add(d);
           seq.accumulateAndGet(d.seq(), Math::max);
         } catch (IOException | RuntimeException e) {

@@ -55,6 +55,9 @@ public final class SinkWorker implements AutoCloseable {
   private Instant lastSend = Instant.EPOCH;
   private boolean busy;
   private volatile java.util.function.Consumer<Delivery> onDelivered = d -> {};
+  private volatile SendGate gate = SendGate.OPEN;
+  private boolean holding;
+  private static final Duration HOLD = Duration.ofSeconds(1);
 
   /** A worker for {@code sink}; {@link #start()} starts its thread. */
   public SinkWorker(
@@ -83,6 +86,12 @@ public final class SinkWorker implements AutoCloseable {
   /** Tells {@code c} about each delivery the sink confirmed (after it left the outbox). */
   public SinkWorker onDelivered(java.util.function.Consumer<Delivery> c) {
     this.onDelivered = c;
+    return this;
+  }
+
+  /** Asks {@code g} right before each send whether to send, hold or drop the delivery. */
+  public SinkWorker gate(SendGate g) {
+    this.gate = g;
     return this;
   }
 
@@ -224,6 +233,21 @@ public final class SinkWorker implements AutoCloseable {
       drop(d, "expired", "not delivered within --notify-max-age");
       return;
     }
+    switch (gate.decide(d)) {
+      case HOLD:
+        if (!holding) {
+          holding = true;
+          log.info(1, "notification held: who sends is not known yet", "sink", sink.name());
+        }
+        finish(d, d.held(clock.instant().plus(HOLD)));
+        return;
+      case DROP:
+        holding = false;
+        drop(d, "not_leader", "another replica leads and sends it");
+        return;
+      default:
+        holding = false;
+    }
     String threadKey = SinkStates.threadKey(sink.id(), d.event().repo(), d.event().ref());
     Verdict v;
     try {
@@ -336,7 +360,10 @@ public final class SinkWorker implements AutoCloseable {
   private void drop(Delivery d, String why, String reason) {
     remove(d);
     observer.delivery(sink.name(), d.event().type().wire(), "dropped", why);
-    if (!why.equals("disabled") || d.attempts() == 0) {
+    if (why.equals("not_leader")) {
+      log.info(
+          1, "notification dropped: " + reason, "sink", sink.name(), "event", d.event().type().wire());
+    } else if (!why.equals("disabled") || d.attempts() == 0) {
       log.error(
           reason,
           "notification dropped",
