@@ -16,18 +16,18 @@ import java.util.Optional;
  * (as annotations riding on its renewals) what it announced to each sink and when it last synced.
  *
  * <p>Design: every announcement gets a number in the chain when it is made ({@link #nextChain}),
- * one more than any this replica made or found recorded, and the number travels with it through
- * the outbox; what a sink confirmed is recorded with that number, so however far behind a sink is
- * when it finally delivers, its record orders correctly against the others, and a successor
- * continues from the sink furthest behind (the lowest number) and skips nothing. The record is
- * written only while leading, after a sink confirmed the delivery, so at most the announcements
- * delivered in the last renewal period are repeated, once, by a successor (with the same
- * idempotency key when the commit range is the same). Each new term of the elector (leading again
- * after following, or acting alone) reads the record again, however many times that happens in one
- * process. A replica that publishes a commit while another leads asks the leader to sync at once
- * ({@link #published}) through an annotation, so the announcement follows a push trigger within
- * seconds whichever pod the trigger reached. The first role waits up to 5 s for the first election
- * attempt, so that replicas starting together do not all announce their first sync.
+ * one more than any this replica made or found recorded, and the number travels with it through the
+ * outbox; what a sink confirmed is recorded with that number, so however far behind a sink is when
+ * it finally delivers, its record orders correctly against the others, and a successor continues
+ * from the sink furthest behind (the lowest number) and skips nothing. The record is written only
+ * while leading, after a sink confirmed the delivery, so at most the announcements delivered in the
+ * last renewal period are repeated, once, by a successor (with the same idempotency key when the
+ * commit range is the same). Each new term of the elector (leading again after following, or acting
+ * alone) reads the record again, however many times that happens in one process. A replica that
+ * publishes a commit while another leads asks the leader to sync at once ({@link #published})
+ * through an annotation, so the announcement follows a push trigger within seconds whichever pod
+ * the trigger reached. The first role waits up to 5 s for the first election attempt, so that
+ * replicas starting together do not all announce their first sync.
  */
 final class LeaseCoordination implements Coordination {
   static final String ANNOUNCED = "git-sync/notify-announced";
@@ -55,7 +55,9 @@ final class LeaseCoordination implements Coordination {
     elector.onAnnotations(this::seen);
   }
 
-  /** After each election attempt: a leader wakes its loop for a commit another replica published. */
+  /**
+   * After each election attempt: a leader wakes its loop for a commit another replica published.
+   */
   private void seen(Map<String, String> annotations) {
     String published = annotations.getOrDefault(PUBLISHED, "");
     boolean wake;
@@ -98,12 +100,14 @@ final class LeaseCoordination implements Coordination {
   public synchronized boolean tookOver() {
     LeaderElector.Role r = elector.role();
     int term = elector.term();
-    boolean took = (r == LeaderElector.Role.LEADER || r == LeaderElector.Role.ALONE) && term != loadedTerm;
+    boolean took =
+        (r == LeaderElector.Role.LEADER || r == LeaderElector.Role.ALONE) && term != loadedTerm;
     if (took) {
       loadedTerm = term;
       announced.clear();
       announced.putAll(parse(elector.annotation(ANNOUNCED).orElse("")));
-      chain = Math.max(chain, announced.values().stream().mapToLong(Announced::seq).max().orElse(0));
+      chain =
+          Math.max(chain, announced.values().stream().mapToLong(Announced::seq).max().orElse(0));
     }
     return took;
   }

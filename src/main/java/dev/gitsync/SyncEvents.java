@@ -101,9 +101,9 @@ final class SyncEvents implements SyncListener {
   }
 
   /**
-   * The commits and diff summary between two commits; empty when git cannot tell. When {@code
-   * from} is not in the clone (a successor continuing another replica's chain in a shallow clone),
-   * the new commit is listed alone and the rest is said to be unknown, as for a shallow sync.
+   * The commits and diff summary between two commits; empty when git cannot tell. When {@code from}
+   * is not in the clone (a successor continuing another replica's chain in a shallow clone), the
+   * new commit is listed alone and the rest is said to be unknown, as for a shallow sync.
    */
   private Changes changes(String from, String to) {
     try {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The record of announcements on the Lease, with real electors against the fake API server: a
- * replica that leads, follows and leads again reads the record again each time; chain numbers
- * order a sink that is far behind correctly; a follower's published commit wakes the leader.
+ * replica that leads, follows and leads again reads the record again each time; chain numbers order
+ * a sink that is far behind correctly; a follower's published commit wakes the leader.
  */
 class LeaseCoordinationTest {
   static final String NS = "apps";

@@ -3,15 +3,12 @@ package dev.gitsync.fs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
@@ -22,15 +19,21 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** File-system helpers shared by the sync pass: recursive removal, emptying, touching. */
+/** File-system helpers shared by the sync pass: tree removal, emptying, touching. */
 public final class FileOps {
   private FileOps() {}
 
   /**
    * Removes a file, a symlink (not its target) or a whole directory tree; absent is fine.
    *
-   * <p>Nothing below {@code p}'s parent is followed: the tree is walked with {@link
-   * SecureDirectoryStream} (openat and unlinkat relative to an open directory, each directory
+   * <p>Design: the tree is a pusher's to shape (a file 2,000 directories deep is one commit), so
+   * the removal neither recurses nor holds a descriptor per level, and never builds a path longer
+   * than two names below {@code p}. Each directory met inside {@code p} is first moved up to be a
+   * direct child of {@code p} (under a fresh random name), then emptied one level deep and removed:
+   * at most three directories are open at once (the parent, {@code p}, one child), the work is
+   * linear in the entries, and an interrupted removal leaves {@code p} itself, which the next
+   * removal finishes. Nothing below {@code p}'s parent is followed: the walk uses {@link
+   * SecureDirectoryStream} (openat, renameat and unlinkat relative to an open directory, each
    * opened with {@code O_NOFOLLOW}), so a directory swapped for a symlink while the walk runs loses
    * only the link, never the files it points at. The parent itself must be trusted (the callers
    * pass paths under the resolved root, checked not to be links).
@@ -44,58 +47,99 @@ public final class FileOps {
       return;
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
-      if (ds instanceof SecureDirectoryStream) {
-        removeEntry((SecureDirectoryStream<Path>) ds, p.getFileName());
+      if (ds instanceof SecureDirectoryStream<Path> sds) {
+        removeEntry(sds, p.getFileName());
         return;
       }
     }
-    removeByWalking(p);
+    removeByHoisting(p);
   }
 
-  private static void removeEntry(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    BasicFileAttributes a;
+  private static void removeEntry(SecureDirectoryStream<Path> parent, Path name)
+      throws IOException {
+    if (!isDirectoryNoFollow(parent, name)) {
+      deleteFile(parent, name);
+      return;
+    }
+    SecureDirectoryStream<Path> top;
     try {
-      a =
-          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .readAttributes();
-    } catch (NoSuchFileException gone) {
-      return;
-    }
-    if (!a.isDirectory()) {
-      deleteFile(dir, name);
-      return;
-    }
-    List<Path> children = new ArrayList<>();
-    try (SecureDirectoryStream<Path> child =
-        dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-      for (Path e : child) {
-        children.add(e.getFileName());
-      }
-      for (Path c : children) {
-        removeEntry(child, c);
-      }
+      top = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException gone) {
       return;
     } catch (FileSystemException swapped) {
       // Replaced by a symlink (ELOOP) or a file between the check and the open: remove that.
-      if (!isDirectoryNoFollow(dir, name)) {
-        deleteFile(dir, name);
+      if (!isDirectoryNoFollow(parent, name)) {
+        deleteFile(parent, name);
         return;
       }
       throw swapped;
     }
+    try (top) {
+      String prefix = ".rm-" + Long.toHexString(RANDOM.nextLong()) + "-";
+      long[] counter = {0};
+      Deque<Path> dirs = new ArrayDeque<>();
+      for (Path e : names(top)) {
+        dirs.add(e);
+      }
+      while (!dirs.isEmpty()) {
+        Path n = dirs.poll();
+        if (!isDirectoryNoFollow(top, n)) {
+          deleteFile(top, n);
+          continue;
+        }
+        try (SecureDirectoryStream<Path> d = top.newDirectoryStream(n, LinkOption.NOFOLLOW_LINKS)) {
+          for (Path c : names(d)) {
+            if (isDirectoryNoFollow(d, c)) {
+              Path hoisted = Path.of(prefix + counter[0]++);
+              d.move(c, top, hoisted);
+              dirs.add(hoisted);
+            } else {
+              deleteFile(d, c);
+            }
+          }
+        } catch (NoSuchFileException gone) {
+          continue;
+        } catch (FileSystemException swapped) {
+          if (!isDirectoryNoFollow(top, n)) {
+            deleteFile(top, n);
+            continue;
+          }
+          throw swapped;
+        }
+        try {
+          top.deleteDirectory(n);
+        } catch (NoSuchFileException gone) {
+          // Removed meanwhile.
+        }
+      }
+    }
     try {
-      dir.deleteDirectory(name);
+      parent.deleteDirectory(name);
     } catch (NoSuchFileException gone) {
       // Removed meanwhile.
     }
   }
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** The names in an open directory, read to the end before any of them is changed. */
+  private static List<Path> names(DirectoryStream<Path> d) {
+    List<Path> out = new ArrayList<>();
+    for (Path e : d) {
+      out.add(e.getFileName());
+    }
+    return out;
+  }
+
   private static boolean isDirectoryNoFollow(SecureDirectoryStream<Path> dir, Path name)
       throws IOException {
-    return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-        .readAttributes()
-        .isDirectory();
+    try {
+      return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes()
+          .isDirectory();
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
   }
 
   private static void deleteFile(SecureDirectoryStream<Path> dir, Path name) throws IOException {
@@ -106,39 +150,36 @@ public final class FileOps {
     }
   }
 
-  /** For file systems without {@link SecureDirectoryStream}: a walk that never follows links. */
-  private static void removeByWalking(Path p) throws IOException {
+  /**
+   * For file systems without {@link SecureDirectoryStream}: the same hoisting with paths, never
+   * following links, never more than two names below {@code p}.
+   */
+  private static void removeByHoisting(Path p) throws IOException {
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(p);
       return;
     }
-    Files.walkFileTree(
-        p,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null && !(e instanceof NoSuchFileException)) {
-              throw e;
-            }
-            Files.deleteIfExists(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    String prefix = ".rm-" + Long.toHexString(RANDOM.nextLong()) + "-";
+    long counter = 0;
+    Deque<Path> dirs = new ArrayDeque<>(list(p));
+    while (!dirs.isEmpty()) {
+      Path n = dirs.poll();
+      if (!Files.isDirectory(n, LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(n);
+        continue;
+      }
+      for (Path c : list(n)) {
+        if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+          Path hoisted = p.resolve(prefix + counter++);
+          Files.move(c, hoisted);
+          dirs.add(hoisted);
+        } else {
+          Files.deleteIfExists(c);
+        }
+      }
+      Files.deleteIfExists(n);
+    }
+    Files.deleteIfExists(p);
   }
 
   /**

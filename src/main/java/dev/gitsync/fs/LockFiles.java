@@ -1,12 +1,13 @@
 package dev.gitsync.fs;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -20,39 +21,44 @@ import java.util.List;
 public final class LockFiles {
   private LockFiles() {}
 
-  /** Removes every {@code *.lock} under {@code gitDir}; returns the paths removed. */
+  /**
+   * Removes every {@code *.lock} under {@code gitDir}; returns the paths removed. The walk is
+   * breadth-first with one directory open at a time and never follows a link, so a tree as deep as
+   * a pusher likes (a submodule's path becomes {@code .git/modules/<path>}) costs neither stack nor
+   * descriptors; a directory that cannot be read (a path beyond the system's limit) is skipped.
+   */
   public static List<Path> removeStale(Path gitDir) throws IOException {
     List<Path> removed = new ArrayList<>();
-    if (!Files.isDirectory(gitDir)) {
+    if (!Files.isDirectory(gitDir, LinkOption.NOFOLLOW_LINKS)) {
       return removed;
     }
-    Files.walkFileTree(
-        gitDir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            // Loose-object directories are many and never hold locks.
-            String name = dir.getFileName().toString();
-            boolean loose =
-                name.length() == 2 && dir.getParent().getFileName().toString().equals("objects");
-            return loose ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+    Deque<Path> dirs = new ArrayDeque<>(List.of(gitDir));
+    while (!dirs.isEmpty()) {
+      Path dir = dirs.poll();
+      List<Path> entries = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        ds.forEach(entries::add);
+      } catch (IOException unreadable) {
+        continue;
+      }
+      // Loose-object directories are many and never hold locks.
+      boolean objects = dir.getFileName().toString().equals("objects");
+      for (Path e : entries) {
+        String name = e.getFileName().toString();
+        if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) {
+          if (!(objects && name.length() == 2)) {
+            dirs.add(e);
           }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            if (file.getFileName().toString().endsWith(".lock")) {
-              Files.deleteIfExists(file);
-              removed.add(file);
-            }
-            return FileVisitResult.CONTINUE;
+        } else if (name.endsWith(".lock")) {
+          try {
+            Files.deleteIfExists(e);
+            removed.add(e);
+          } catch (IOException ignored) {
+            // Gone or not ours: the next pass tries again.
           }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            return FileVisitResult.CONTINUE;
-          }
-        });
+        }
+      }
+    }
     return removed;
   }
 }

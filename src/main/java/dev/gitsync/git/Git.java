@@ -211,9 +211,9 @@ public final class Git {
    * The hashes come from {@code git rev-list} (hex only); author and subject come from one {@code
    * git log -z} whose fields are separated by NUL, which a commit's author or subject cannot hold,
    * and each record is taken only when its hash is the one asked for at that place (a record that
-   * does not line up, as when the output was cut, is read again on its own). git cuts each field
-   * to a width in columns; here it is cut again to {@link #MAX_AUTHOR} and {@link #MAX_SUBJECT}
-   * code points and 4 bytes a code point at most, since zero-width characters take no column.
+   * does not line up, as when the output was cut, is read again on its own). git cuts each field to
+   * a width in columns; here it is cut again to {@link #MAX_AUTHOR} and {@link #MAX_SUBJECT} code
+   * points and 4 bytes a code point at most, since zero-width characters take no column.
    */
   public List<String[]> log(Path root, String from, String to, int max)
       throws GitException, InterruptedException {
@@ -258,9 +258,7 @@ public final class Git {
   private static String[] entry(String hash, String author, String subject) {
     // %<(N,trunc) pads short values with spaces.
     return new String[] {
-      hash,
-      clip(author.stripTrailing(), MAX_AUTHOR),
-      clip(subject.stripTrailing(), MAX_SUBJECT)
+      hash, clip(author.stripTrailing(), MAX_AUTHOR), clip(subject.stripTrailing(), MAX_SUBJECT)
     };
   }
 
@@ -277,7 +275,8 @@ public final class Git {
   }
 
   private static String checkedHash(String h) throws GitException {
-    if ((h.length() == 40 || h.length() == 64) && h.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+    if ((h.length() == 40 || h.length() == 64)
+        && h.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
       return h;
     }
     throw new GitException("unexpected output from git rev-list: not a commit hash");
@@ -306,7 +305,9 @@ public final class Git {
     }
   }
 
-  /** Whether {@code hash} names a commit in the repository ({@code git cat-file -e hash^{commit}}). */
+  /**
+   * Whether {@code hash} names a commit in the repository ({@code git cat-file -e hash^{commit}}).
+   */
   public boolean hasCommit(Path root, String hash) throws GitException, InterruptedException {
     return exec(root, List.of("cat-file", "-e", hash + "^{commit}")).ok();
   }

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * <p>Design, as client-go's {@code tryAcquireOrRenew}: a leader whose lease is still valid renews
  * with the Lease it last wrote (its resourceVersion); any failure falls back to a GET. A missing
  * Lease is created, with the annotations this replica last saw and wants (a Lease deleted by hand
- * keeps its record). A Lease held by another is valid while {@code observed + lease duration} is
- * in the future, where {@code observed} is this replica's monotonic time, taken after the GET
+ * keeps its record). A Lease held by another is valid while {@code observed + lease duration} is in
+ * the future, where {@code observed} is this replica's monotonic time, taken after the GET
  * returned, when it last saw the spec change: the holder's renewTime is never compared with any
  * local clock, and no expiry decision reads the wall clock, so neither skew between nodes nor an
  * NTP step changes who leads. Taking over increments {@code leaseTransitions}. A write changes only
@@ -54,7 +54,9 @@ public final class LeaderElector implements AutoCloseable {
     LEADER,
     /** Another replica holds a Lease that has not run out. */
     FOLLOWER,
-    /** Not known yet: nobody holds a valid Lease as far as this replica saw, or it must read again. */
+    /**
+     * Not known yet: nobody holds a valid Lease as far as this replica saw, or it must read again.
+     */
     UNKNOWN,
     /** The API has been unusable for {@link Timing#alone()}: act as if there were no peers. */
     ALONE
@@ -266,7 +268,12 @@ public final class LeaderElector implements AutoCloseable {
         setLeader(false);
         if (wasLeader || before.equals(identity)) {
           log.info(
-              0, "another replica took the notify lease", "lease", name, "holder", current.holder());
+              0,
+              "another replica took the notify lease",
+              "lease",
+              name,
+              "holder",
+              current.holder());
         } else if (!current.holder().equals(before)) {
           log.info(1, "another replica holds the notify lease", "holder", current.holder());
         }
@@ -325,8 +332,8 @@ public final class LeaderElector implements AutoCloseable {
   }
 
   /**
-   * A non-leader's requested annotations, written on the object last read with the spec as it is;
-   * a conflict leaves them for the next attempt, which reads first.
+   * A non-leader's requested annotations, written on the object last read with the spec as it is; a
+   * conflict leaves them for the next attempt, which reads first.
    */
   private void writeRequested() throws InterruptedException {
     Lease write;
@@ -355,7 +362,9 @@ public final class LeaderElector implements AutoCloseable {
       synchronized (this) {
         // The spec is unchanged, so the time it was observed stays as it was.
         observed = a.lease().get();
-        requested.entrySet().removeIf(e -> e.getValue().equals(observed.annotations().get(e.getKey())));
+        requested
+            .entrySet()
+            .removeIf(e -> e.getValue().equals(observed.annotations().get(e.getKey())));
       }
     } else {
       failed("annotate", a);
@@ -391,7 +400,8 @@ public final class LeaderElector implements AutoCloseable {
 
   private synchronized boolean valid(long now) {
     return observed != null
-        && now - observedNanos < Duration.ofSeconds(Math.max(1, observed.durationSeconds())).toNanos();
+        && now - observedNanos
+            < Duration.ofSeconds(Math.max(1, observed.durationSeconds())).toNanos();
   }
 
   private synchronized boolean leading() {
@@ -424,9 +434,7 @@ public final class LeaderElector implements AutoCloseable {
     synchronized (this) {
       if (failingSinceNanos < 0) {
         failingSinceNanos = now;
-      } else if (!alone
-          && !leader
-          && now - failingSinceNanos >= timing.alone().toNanos()) {
+      } else if (!alone && !leader && now - failingSinceNanos >= timing.alone().toNanos()) {
         alone = true;
         term++;
         log.error(
@@ -485,8 +493,8 @@ public final class LeaderElector implements AutoCloseable {
   }
 
   /**
-   * Counts the times this replica began to lead or to act alone: a new term means the record on
-   * the Lease is to be read again.
+   * Counts the times this replica began to lead or to act alone: a new term means the record on the
+   * Lease is to be read again.
    */
   public synchronized int term() {
     return term;

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * A {@code coordination.k8s.io/v1} Lease, as much of it as leader election reads and writes, and
  * the object it was read from: a write changes the fields leader election owns in the object last
- * read and keeps everything else (labels, ownerReferences, finalizers, spec fields it does not
- * know such as {@code strategy} and {@code preferredHolder}), as client-go's LeaseLock does.
+ * read and keeps everything else (labels, ownerReferences, finalizers, spec fields it does not know
+ * such as {@code strategy} and {@code preferredHolder}), as client-go's LeaseLock does.
  *
  * @param name {@code metadata.name}
  * @param resourceVersion {@code metadata.resourceVersion} (opaque; empty on create)
@@ -94,7 +94,10 @@ public record Lease(
     Map<String, Object> o = copy(raw);
     o.put("apiVersion", "coordination.k8s.io/v1");
     o.put("kind", "Lease");
-    Map<String, Object> meta = o.get("metadata") instanceof Map ? (Map<String, Object>) o.get("metadata") : new LinkedHashMap<>();
+    Map<String, Object> meta =
+        o.get("metadata") instanceof Map
+            ? (Map<String, Object>) o.get("metadata")
+            : new LinkedHashMap<>();
     meta.put("name", name);
     meta.put("namespace", namespace);
     if (resourceVersion.isEmpty()) {
@@ -114,7 +117,8 @@ public record Lease(
       meta.put("annotations", new TreeMap<>(annotations));
     }
     o.put("metadata", meta);
-    Map<String, Object> spec = o.get("spec") instanceof Map ? (Map<String, Object>) o.get("spec") : new LinkedHashMap<>();
+    Map<String, Object> spec =
+        o.get("spec") instanceof Map ? (Map<String, Object>) o.get("spec") : new LinkedHashMap<>();
     spec.put("holderIdentity", holder);
     spec.put("leaseDurationSeconds", durationSeconds);
     spec.put("acquireTime", acquireTime == null ? null : MICRO.format(acquireTime));
@@ -128,7 +132,13 @@ public record Lease(
   @SuppressWarnings("unchecked")
   private static Map<String, Object> copy(Map<String, Object> m) {
     Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, v instanceof Map ? copy((Map<String, Object>) v) : v instanceof java.util.List<?> l ? new java.util.ArrayList<>(l) : v));
+    m.forEach(
+        (k, v) ->
+            out.put(
+                k,
+                v instanceof Map
+                    ? copy((Map<String, Object>) v)
+                    : v instanceof java.util.List<?> l ? new java.util.ArrayList<>(l) : v));
     return out;
   }
 

@@ -38,8 +38,8 @@ public interface Coordination {
    * What a leader announced to a sink.
    *
    * @param hash the commit
-   * @param seq the announcement's number in the chain, given when it was made (later
-   *     announcements have higher numbers, however late a sink delivers them)
+   * @param seq the announcement's number in the chain, given when it was made (later announcements
+   *     have higher numbers, however late a sink delivers them)
    */
   record Announced(String hash, long seq) {}
 
@@ -75,7 +75,9 @@ public interface Coordination {
   /** Records that {@code hash}, number {@code seq} in the chain, was delivered to the sink. */
   default void recordAnnounced(String sinkId, String hash, long seq) {}
 
-  /** Records a successful sync pass at {@code hash} (the leader's is what followers compare with). */
+  /**
+   * Records a successful sync pass at {@code hash} (the leader's is what followers compare with).
+   */
   default void recordSuccess(Instant when, String hash) {}
 
   /** A replica that does not send published {@code hash}: the sender is asked to sync now. */

@@ -17,8 +17,8 @@ public abstract class Time extends Clock {
   public static final Time SYSTEM = new SystemTime(Clock.systemDefaultZone());
 
   /**
-   * A monotonic reading in nanoseconds, for elapsed time only (as {@link System#nanoTime()}): expiry
-   * decisions use it, never {@link #instant()}, which the wall clock's steps move.
+   * A monotonic reading in nanoseconds, for elapsed time only (as {@link System#nanoTime()}):
+   * expiry decisions use it, never {@link #instant()}, which the wall clock's steps move.
    */
   public abstract long nanos();
 

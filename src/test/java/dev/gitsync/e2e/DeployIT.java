@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -90,5 +91,28 @@ class DeployIT {
     } finally {
       Files.deleteIfExists(out);
     }
+  }
+
+  @Test
+  void replicas_shipTheirLease_mayNotCreateLeases_andOnlyGitSyncGetsTheToken() throws Exception {
+    String rendered =
+        Repo.run(
+            Path.of("/"),
+            List.of(
+                "sh",
+                "-c",
+                "kubectl kustomize \"$0\" 2>/dev/null",
+                DEPLOY.resolve("examples/replicas").toString()));
+    assertThat(rendered).contains("kind: Lease", "name: git-sync-web-notify");
+    String role = rendered.substring(rendered.indexOf("kind: Role\n"));
+    role = role.substring(0, role.indexOf("\n---"));
+    assertThat(role).contains("- get", "- update", "resourceNames").doesNotContain("create");
+    assertThat(rendered).contains("automountServiceAccountToken: false");
+    assertThat(rendered.split("mountPath: /var/run/secrets/kubernetes.io/serviceaccount", -1))
+        .as("mounted into one container")
+        .hasSize(2);
+    String web = rendered.substring(rendered.indexOf("image: nginxinc/"));
+    web = web.substring(0, web.indexOf("volumes:"));
+    assertThat(web).as("the web server's container").doesNotContain("serviceaccount");
   }
 }

@@ -245,8 +245,7 @@ class LeaderElectorTest {
     assertThat(a.attempt()).isFalse();
     assertThat(a.role()).isEqualTo(LeaderElector.Role.FOLLOWER);
     assertThat(log.text()).contains("another replica took the notify lease", "pod-b");
-    assertThat(
-            log.text().lines().filter(l -> l.contains("another replica took")).findFirst().get())
+    assertThat(log.text().lines().filter(l -> l.contains("another replica took")).findFirst().get())
         .as("at level 0")
         .contains("\"level\":0");
   }
@@ -281,25 +280,27 @@ class LeaderElectorTest {
         NS,
         name,
         java.util.Map.of(
-            "apiVersion", "coordination.k8s.io/v1",
-            "kind", "Lease",
+            "apiVersion",
+            "coordination.k8s.io/v1",
+            "kind",
+            "Lease",
             "metadata",
-                java.util.Map.of(
-                    "labels", java.util.Map.of("app", "web"),
-                    "annotations", java.util.Map.of("team", "platform"),
-                    "finalizers", List.of("example.com/keep"),
-                    "ownerReferences",
-                        List.of(
-                            java.util.Map.of(
-                                "apiVersion", "apps/v1",
-                                "kind", "Deployment",
-                                "name", "web",
-                                "uid", "0b4c2f9e-1f7a-4c1e-9b3e-2a8f6d1c3e5a"))),
+            java.util.Map.of(
+                "labels", java.util.Map.of("app", "web"),
+                "annotations", java.util.Map.of("team", "platform"),
+                "finalizers", List.of("example.com/keep"),
+                "ownerReferences",
+                    List.of(
+                        java.util.Map.of(
+                            "apiVersion", "apps/v1",
+                            "kind", "Deployment",
+                            "name", "web",
+                            "uid", "0b4c2f9e-1f7a-4c1e-9b3e-2a8f6d1c3e5a"))),
             "spec",
-                java.util.Map.of(
-                    "strategy", "OldestEmulationVersion",
-                    "preferredHolder", "pod-z",
-                    "leaseDurationSeconds", 15)));
+            java.util.Map.of(
+                "strategy", "OldestEmulationVersion",
+                "preferredHolder", "pod-z",
+                "leaseDurationSeconds", 15)));
     LeaderElector a = elector(name, "pod-a");
     assertThat(a.attempt()).isTrue();
     a.annotate("git-sync/x", "1");
@@ -325,7 +326,8 @@ class LeaderElectorTest {
     LeaderElector a = elector(name, "pod-a");
     LeaderElector b = elector(name, "pod-b");
     assertThat(a.attempt()).isTrue();
-    a.annotate("git-sync/notify-announced", "{\"s\":{\"hash\":\"" + "a".repeat(40) + "\",\"seq\":4}}");
+    a.annotate(
+        "git-sync/notify-announced", "{\"s\":{\"hash\":\"" + "a".repeat(40) + "\",\"seq\":4}}");
     time.advance(Duration.ofSeconds(2));
     assertThat(a.attempt()).isTrue();
     assertThat(b.attempt()).isFalse();
@@ -369,13 +371,16 @@ class LeaderElectorTest {
       assertThat(a.role()).isNotEqualTo(LeaderElector.Role.ALONE);
       assertThat(b.role()).isNotEqualTo(LeaderElector.Role.ALONE);
     }
-    assertThat(a.role()).as("a stopped leading at its renew deadline").isEqualTo(LeaderElector.Role.UNKNOWN);
+    assertThat(a.role())
+        .as("a stopped leading at its renew deadline")
+        .isEqualTo(LeaderElector.Role.UNKNOWN);
     assertThat(b.role()).isEqualTo(LeaderElector.Role.UNKNOWN);
     time.advance(Duration.ofSeconds(4));
     b.attempt();
     assertThat(b.role()).isEqualTo(LeaderElector.Role.ALONE);
     assertThat(b.term()).as("acting alone is a new term").isGreaterThan(term);
-    assertThat(log.text()).contains("the notify lease is unusable; this pod sends notifications as if alone");
+    assertThat(log.text())
+        .contains("the notify lease is unusable; this pod sends notifications as if alone");
     api.mode = FakeKubeApi.Mode.UP;
     time.advance(Duration.ofSeconds(2));
     b.attempt();

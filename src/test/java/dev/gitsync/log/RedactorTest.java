@@ -2,6 +2,7 @@ package dev.gitsync.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
@@ -19,5 +20,39 @@ class RedactorTest {
     Redactor r = new Redactor();
     r.register("abcd1234");
     assertThat(r.redact("x abcd1234 y abcd1234")).isEqualTo("x REDACTED y REDACTED");
+  }
+
+  @Test
+  void redactUrls_aRawAtInThePassword_hidesTheWholeUserinfo_asGoSplitsAtTheLastAt() {
+    assertThat(Redactor.redactUrls("fatal: http://user:p@ssWORD@host/r.git: not found"))
+        .isEqualTo("fatal: http://REDACTED@host/r.git: not found")
+        .doesNotContain("ssWORD");
+    assertThat(Redactor.redactUrls("https://a@b@c@host?x=@y#@z"))
+        .isEqualTo("https://REDACTED@host?x=@y#@z");
+    assertThat(Redactor.redactUrls("ssh://git@host/r and GIT+SSH://u:p@w@h/r"))
+        .isEqualTo("ssh://git@host/r and GIT+SSH://REDACTED@h/r");
+    assertThat(Redactor.redactUrls("'https://t@h' \"https://t2@h\""))
+        .isEqualTo("'https://REDACTED@h' \"https://REDACTED@h\"");
+  }
+
+  /** The worst inputs for the old regular expression, 1 MB each: linear now (it took hours). */
+  @Test
+  void redactUrls_isLinear_onAMegabyteOfTheWorstCase() {
+    int n = 1 << 20;
+    List<String> worst =
+        List.of(
+            "a".repeat(n) + "@",
+            "a".repeat(n / 2) + "://" + "b".repeat(n / 2) + "@",
+            "x://".repeat(n / 4) + "@",
+            "https://" + "@".repeat(n),
+            "a://@".repeat(n / 5),
+            "s".repeat(n / 2) + "://" + "u@".repeat(n / 4));
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          for (String w : worst) {
+            assertThat(Redactor.redactUrls(w)).doesNotContain("b@").isNotNull();
+          }
+        });
   }
 }

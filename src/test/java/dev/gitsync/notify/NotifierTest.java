@@ -261,4 +261,54 @@ class NotifierTest {
     assertThat(c.announcedTo).containsExactly(h3);
     assertThat(log.text()).contains("taking over notifications");
   }
+
+  @Test
+  void anAnnouncementMadeWhileUndecided_isHeld_thenDroppedWhenAnotherReplicaLeads()
+      throws Exception {
+    Scripted c = new Scripted();
+    c.role = Coordination.Role.UNDECIDED;
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    n.synced(h1, "", Changes.NONE);
+    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    assertThat(http.requests()).isEmpty();
+    assertThat(c.publishedByOthers).as("the leader, if any, is asked to sync").containsExactly(h1);
+    c.sendRole = Coordination.Role.FOLLOWER;
+    time.advance(Duration.ofSeconds(2));
+    settle();
+    assertThat(http.requests()).as("the leader announces it from the record").isEmpty();
+    assertThat(observed).contains("sync.succeeded:dropped:not_leader");
+  }
+
+  @Test
+  void anAnnouncementHeldWhileUndecided_isSentWithItsChainNumber_whenThisReplicaLeads()
+      throws Exception {
+    Scripted c = new Scripted();
+    c.role = Coordination.Role.UNDECIDED;
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    n.synced(h1, "", Changes.NONE);
+    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    c.sendRole = Coordination.Role.SENDER;
+    time.advance(Duration.ofSeconds(2));
+    settle();
+    assertThat(types()).containsExactly("sync.succeeded");
+    assertThat(c.announcedTo).containsExactly(h1);
+    assertThat(c.chains).containsExactly(101L);
+  }
+
+  @Test
+  void aFailureAlert_isNeverHeld() throws Exception {
+    Scripted c = new Scripted();
+    c.role = Coordination.Role.UNDECIDED;
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    n.failed("remote down", 1, h1);
+    n.failed("remote down", 2, h1);
+    settle();
+    assertThat(types()).containsExactly("sync.failed");
+  }
 }

@@ -362,7 +362,12 @@ public final class SinkWorker implements AutoCloseable {
     observer.delivery(sink.name(), d.event().type().wire(), "dropped", why);
     if (why.equals("not_leader")) {
       log.info(
-          1, "notification dropped: " + reason, "sink", sink.name(), "event", d.event().type().wire());
+          1,
+          "notification dropped: " + reason,
+          "sink",
+          sink.name(),
+          "event",
+          d.event().type().wire());
     } else if (!why.equals("disabled") || d.attempts() == 0) {
       log.error(
           reason,
