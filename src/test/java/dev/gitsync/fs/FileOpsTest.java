@@ -69,4 +69,52 @@ class FileOpsTest {
         .as("a directory that existed is left alone")
         .doesNotContain(PosixFilePermission.GROUP_WRITE);
   }
+
+  /**
+   * A tree as deep as git can check out (2,000 one-letter directories, ~4 KB of path), removed on a
+   * thread with the sidecar's 256 KB stack: the old recursive walk overflowed it.
+   */
+  @Test
+  void removeAll_aTreeAsDeepAsGitAllows_onTheSidecarsStack() throws Exception {
+    Path top = Files.createDirectories(tmp.resolve("w"));
+    StringBuilder rel = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      rel.append(i == 0 ? "" : "/").append((char) ('a' + i % 26));
+    }
+    Path deep = Files.createDirectories(top.resolve(rel.toString()));
+    Files.writeString(deep.resolve("f"), "x");
+    Files.createSymbolicLink(top.resolve("a/b/out"), tmp.resolve("outside"));
+    Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("keep"), "k");
+    Throwable[] failed = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                FileOps.removeAll(top);
+              } catch (Throwable e) {
+                failed[0] = e;
+              }
+            },
+            "small-stack",
+            256 * 1024);
+    t.start();
+    t.join();
+    assertThat(failed[0]).isNull();
+    assertThat(top).doesNotExist();
+    assertThat(tmp.resolve("outside/keep")).exists();
+  }
+
+  @Test
+  void removeAll_aDirectoryWithManyEntriesAndNestedDirectories_isEmptiedCompletely()
+      throws Exception {
+    Path top = Files.createDirectories(tmp.resolve("many"));
+    for (int i = 0; i < 50; i++) {
+      Path d = Files.createDirectories(top.resolve("d" + i).resolve("e").resolve("f"));
+      Files.writeString(d.resolve("x"), "1");
+      Files.writeString(top.resolve("d" + i).resolve("y"), "2");
+    }
+    FileOps.removeAll(top);
+    assertThat(top).doesNotExist();
+  }
 }

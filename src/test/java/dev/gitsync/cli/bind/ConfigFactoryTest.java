@@ -195,6 +195,22 @@ class ConfigFactoryTest {
   }
 
   @Test
+  void repoUrlCredentials_aRawAtInThePassword_splitAtTheLastAt_asUpstreamsGoParser() {
+    Config c = config(Map.of(), "--repo=http://user:p@ssWORD@host/r.git", "--root=r");
+    assertThat(c.repo()).isEqualTo("http://host/r.git");
+    Credential cred = c.auth().credentials().get(0);
+    assertThat(cred.username()).isEqualTo("user");
+    assertThat(cred.password().orElseThrow().reveal()).isEqualTo("p@ssWORD");
+    assertThat(c.toString() + String.join(" ", c.startupFlags())).doesNotContain("ssWORD");
+    Config q = config(Map.of(), "--repo=https://t@k@h:1/r?x=@y#@z", "--root=r");
+    assertThat(q.repo()).isEqualTo("https://h:1/r?x=@y#@z");
+    assertThat(q.auth().credentials().get(0).username()).isEqualTo("t@k");
+    assertThat(config(Map.of(), "--repo=https://h/r@x", "--root=r").repo())
+        .as("an @ after the authority is the path's")
+        .isEqualTo("https://h/r@x");
+  }
+
+  @Test
   void credentialFlag_takesObjectsAndLists_repeatable_andPasswordFilesBecomeAbsolute() {
     Config c =
         config(
