@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON parser (RFC 8259) for the few documents the program reads back: its own
- * outbox entries and state, {@code --credential} values, and the JSON answers of chat services.
- * Objects become {@link Map}, arrays {@link List}, numbers {@link Double}, and the rest {@link
- * String}, {@link Boolean} or null.
+ * A small strict JSON parser (RFC 8259) for the documents the program reads: forge deliveries,
+ * Lease objects, its own outbox entries and state, {@code --credential} values, and the JSON
+ * answers of chat services. Objects become {@link Map}, arrays {@link List}, numbers {@link
+ * Double}, and the rest {@link String}, {@link Boolean} or null. Strict means the RFC's grammar and
+ * nothing more: numbers as {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?} (no {@code +1},
+ * {@code 01}, {@code .5}), {@code \\u} followed by exactly four hex digits, and no key twice in one
+ * object (RFC 8259 leaves duplicates to the reader; readers disagree about which one wins, so a
+ * signed delivery could mean one thing to its verifier and another here: they are refused).
  *
  * <p>Everything it reads comes from outside, so it is bounded: at most {@link #MAX_DEPTH} levels of
  * nesting (a 30,000-deep document would otherwise overflow the stack) and {@link #MAX_CHARS}
@@ -90,17 +94,33 @@ public final class JsonParser {
       }
     }
     int start = i;
-    while (i < s.length() && "-+.eE0123456789".indexOf(s.charAt(i)) >= 0) {
+    accept('-');
+    if (accept('0')) {
+      // A leading zero stands alone.
+    } else if (!digits()) {
+      throw new IllegalArgumentException("unexpected character '" + c + "' at offset " + start);
+    }
+    if (accept('.') && !digits()) {
+      throw new IllegalArgumentException("bad number at offset " + start + ": digit expected");
+    }
+    if (accept('e') || accept('E')) {
+      if (!accept('+')) {
+        accept('-');
+      }
+      if (!digits()) {
+        throw new IllegalArgumentException("bad number at offset " + start + ": digit expected");
+      }
+    }
+    return Double.parseDouble(s.substring(start, i));
+  }
+
+  /** Consumes one or more digits; false when there was none. */
+  private boolean digits() {
+    int from = i;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
       i++;
     }
-    if (start == i) {
-      throw new IllegalArgumentException("unexpected character '" + c + "' at offset " + i);
-    }
-    try {
-      return Double.parseDouble(s.substring(start, i));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad number at offset " + start);
-    }
+    return i > from;
   }
 
   private void nest() {
@@ -121,10 +141,14 @@ public final class JsonParser {
     }
     do {
       ws();
+      int at = i;
       String k = string();
       ws();
       expect(':');
       ws();
+      if (m.containsKey(k)) {
+        throw new IllegalArgumentException("duplicate key at offset " + at);
+      }
       m.put(k, value());
       ws();
     } while (accept(','));
@@ -196,16 +220,33 @@ public final class JsonParser {
           sb.append(e);
           break;
         case 'u':
-          if (i + 4 > s.length()) {
-            throw new IllegalArgumentException("bad unicode escape");
+          int cp = 0;
+          for (int k = 0; k < 4; k++) {
+            int d = i < s.length() ? hex(s.charAt(i++)) : -1;
+            if (d < 0) {
+              throw new IllegalArgumentException("bad unicode escape at offset " + (i - 1));
+            }
+            cp = cp * 16 + d;
           }
-          sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-          i += 4;
+          sb.append((char) cp);
           break;
         default:
           throw new IllegalArgumentException("bad escape \\" + e);
       }
     }
+  }
+
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private boolean accept(char c) {

@@ -222,10 +222,17 @@ public final class SyncPass implements Step {
     return new Outcome(remote, changed, first, previous, target);
   }
 
-  /** Startup leftovers of a killed process: lock files and a half-made link. */
+  /**
+   * Leftovers of a killed process (at startup, and after a failed pass, whose git may have been
+   * killed at its deadline): lock files, git's temporary object and pack files, a half-made link.
+   */
   private void removeLeftovers() throws IOException {
-    for (Path lock : LockFiles.removeStale(gitDir)) {
-      log.info(0, "removed stale lock file", "path", lock.toString());
+    for (Path left : LockFiles.removeStale(gitDir)) {
+      if (LockFiles.isTemporary(left.getFileName().toString())) {
+        log.info(0, "removed a temporary file of a killed git", "path", left.toString());
+      } else {
+        log.info(0, "removed stale lock file", "path", left.toString());
+      }
     }
     if (Publisher.removeStaleTemp(link)) {
       log.info(0, "removed stale temporary link", "path", link.parent().resolve("tmp-link"));

@@ -44,7 +44,23 @@ record RepoUrl(String host, String path) {
       path = m.group(2);
     }
     host = host.toLowerCase(Locale.ROOT).replaceFirst("^(alt)?ssh\\.", "");
-    path = path.toLowerCase(Locale.ROOT).replaceAll("^/+|/+$", "").replaceFirst("\\.git$", "");
+    // By hand, not replaceAll("/+$"): that backtracks quadratically over a run of slashes.
+    path = stripSlashes(path.toLowerCase(Locale.ROOT));
+    if (path.endsWith(".git")) {
+      path = path.substring(0, path.length() - 4);
+    }
     return path.isEmpty() ? Optional.empty() : Optional.of(new RepoUrl(host, path));
+  }
+
+  private static String stripSlashes(String p) {
+    int b = 0;
+    int e = p.length();
+    while (b < e && p.charAt(b) == '/') {
+      b++;
+    }
+    while (e > b && p.charAt(e - 1) == '/') {
+      e--;
+    }
+    return p.substring(b, e);
   }
 }

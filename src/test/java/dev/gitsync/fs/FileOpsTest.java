@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,5 +117,42 @@ class FileOpsTest {
     }
     FileOps.removeAll(top);
     assertThat(top).doesNotExist();
+  }
+
+  @Test
+  void lockFiles_removeStaleLocksAndTheTemporariesOfAKilledFetch_andNothingElse() throws Exception {
+    Path git = Files.createDirectories(tmp.resolve("r/.git"));
+    List<Path> junk =
+        List.of(
+            git.resolve("objects/ab/tmp_obj_Xy12"),
+            git.resolve("objects/pack/tmp_pack_a1"),
+            git.resolve("objects/pack/tmp_idx_a1"),
+            git.resolve("objects/pack/tmp_rev_a1"),
+            git.resolve("modules/sub/objects/pack/tmp_pack_b2"),
+            git.resolve("refs/heads/main.lock"),
+            git.resolve("index.lock"));
+    List<Path> keep =
+        List.of(
+            git.resolve("objects/ab/cdef0123"),
+            git.resolve("objects/pack/pack-1.pack"),
+            git.resolve("objects/pack/pack-1.idx"),
+            git.resolve("HEAD"));
+    for (Path p : junk) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "x");
+    }
+    for (Path p : keep) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "x");
+    }
+    StringBuilder deep = new StringBuilder("modules");
+    for (int i = 0; i < 1500; i++) {
+      deep.append("/m");
+    }
+    Files.createDirectories(git.resolve(deep.toString()));
+    assertThat(LockFiles.removeStale(git)).containsExactlyInAnyOrderElementsOf(junk);
+    for (Path p : keep) {
+      assertThat(p).exists();
+    }
   }
 }

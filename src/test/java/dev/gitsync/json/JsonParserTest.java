@@ -39,4 +39,59 @@ class JsonParserTest {
     assertThat(JsonParser.objectOrEmpty("{\"ok\":true}")).isEqualTo(Map.of("ok", true));
     assertThat(JsonParser.objectOrEmpty("\"\\uZZZZ\"")).isEmpty();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "+1",
+        "01",
+        ".5",
+        "1.",
+        "-",
+        "1e",
+        "1e+",
+        "-01",
+        "[1,]",
+        "\"\\u-001\"",
+        "\"\\u12\"",
+        "\"\\u00g1\"",
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":{\"b\":1,\"b\":1}}",
+        "0x10",
+        "Infinity",
+        "NaN"
+      })
+  void parse_whatRfc8259Refuses_isRefused(String text) {
+    assertThatThrownBy(() -> JsonParser.parse(text)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "0",
+        "-0",
+        "1.5",
+        "-12.25e+3",
+        "1E-2",
+        "10",
+        "\"\\u00e9\\uD83D\\uDE00\"",
+        "{\"a\":1,\"b\":{\"a\":2}}"
+      })
+  void parse_whatRfc8259Allows_isRead(String text) {
+    assertThat(JsonParser.parse(text)).isNotNull();
+  }
+
+  @Test
+  void parse_isLinear_onAMegabyteOfLongTokens() {
+    int n = 1 << 20;
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          JsonParser.parse("\"" + "\\u00e9".repeat(n / 6) + "\"");
+          JsonParser.parse("1" + "0".repeat(n));
+          JsonParser.parse("[" + "0,".repeat(n / 2) + "0]");
+          assertThatThrownBy(() -> JsonParser.parse("{" + "\"k\":0,".repeat(n / 6) + "}"))
+              .isInstanceOf(IllegalArgumentException.class);
+        });
+  }
 }
