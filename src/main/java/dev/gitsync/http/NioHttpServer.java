@@ -169,6 +169,7 @@ public final class NioHttpServer implements AutoCloseable {
   private static final long LINGER_BYTES = 16L * 1024 * 1024;
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+  private static final int INITIAL_BUFFER = 1024;
   private static final long TICK_MILLIS = 200;
 
   private final Limits limits;
@@ -254,7 +255,7 @@ public final class NioHttpServer implements AutoCloseable {
     final SelectionKey key;
     final String remote;
     final long opened = System.nanoTime();
-    ByteBuffer in = ByteBuffer.allocate(1024);
+    ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER);
     ByteBuffer out;
     boolean handling;
     boolean closeAfterWrite;
@@ -263,6 +264,17 @@ public final class NioHttpServer implements AutoCloseable {
     long drained;
     long deadline;
     long waitingSince;
+
+    /** How far the buffer was searched for the end of the head (each byte is looked at once). */
+    int scanned;
+
+    /** The head of the request being received, once complete. */
+    Head head;
+
+    int headEnd;
+
+    /** When this request's first byte came (or the connection opened), for eviction. */
+    long requestStart = opened;
 
     Conn(SocketChannel ch, SelectionKey key, String remote) {
       this.ch = ch;
@@ -338,18 +350,56 @@ public final class NioHttpServer implements AutoCloseable {
     }
   }
 
-  /** Closes the connection that has waited longest for its request; false when there is none. */
+  /**
+   * Closes the waiting connection that is least worth keeping; false when there is none. Idle ones
+   * (nothing of a request received) go first, the longest idle first; then the one whose request
+   * arrives slowest (bytes per second since its first byte), so that a flood of new connections or
+   * of slowly trickled heads cannot push out a genuine request still arriving over a slow link.
+   */
   private boolean evictOldestWaiting() {
-    Conn oldest = null;
+    Conn victim = null;
+    double victimRate = Double.MAX_VALUE;
+    long now = System.nanoTime();
     for (Conn c : conns) {
-      if (c.waitingForRequest() && (oldest == null || c.waitingSince < oldest.waitingSince)) {
-        oldest = c;
+      if (!c.waitingForRequest() || c.lingering) {
+        continue;
+      }
+      int got = c.in.position();
+      double rate = got == 0 ? 0 : got / Math.max(1e-3, (now - c.requestStart) / 1e9);
+      if (victim == null
+          || rate < victimRate
+          || rate == victimRate && c.waitingSince < victim.waitingSince) {
+        victim = c;
+        victimRate = rate;
       }
     }
-    if (oldest == null) {
+    if (victim == null) {
       return false;
     }
-    close(oldest);
+    close(victim);
+    return true;
+  }
+
+  /**
+   * Frees buffer space for {@code needed} more bytes by closing idle connections (kept alive, no
+   * request begun), the longest idle first; true when the space is there.
+   */
+  private boolean evictIdleFor(long needed, Conn keep) {
+    while (buffered + needed > limits.maxBuffered()) {
+      Conn idle = null;
+      for (Conn c : conns) {
+        if (c != keep
+            && c.waitingForRequest()
+            && c.in.position() == 0
+            && (idle == null || c.waitingSince < idle.waitingSince)) {
+          idle = c;
+        }
+      }
+      if (idle == null) {
+        return false;
+      }
+      close(idle);
+    }
     return true;
   }
 
@@ -375,7 +425,7 @@ public final class NioHttpServer implements AutoCloseable {
         return;
       }
       int grown = Math.min(max, cap * 2);
-      if (buffered + grown - cap > limits.maxBuffered()) {
+      if (buffered + grown - cap > limits.maxBuffered() && !evictIdleFor(grown - cap, c)) {
         refuse(c, 503, "busy: too much request data in flight");
         return;
       }
@@ -393,30 +443,40 @@ public final class NioHttpServer implements AutoCloseable {
     }
     if (n > 0 && wasEmpty && c.waitingForRequest()) {
       // The first byte of a request: its head and body must follow within the head timeout.
-      c.deadline = System.nanoTime() + limits.headTimeout().toNanos();
+      c.requestStart = System.nanoTime();
+      c.deadline = c.requestStart + limits.headTimeout().toNanos();
     }
     parse(c);
   }
 
-  /** Parses a complete request from the buffer, if there is one, and dispatches it. */
+  /**
+   * Parses a complete request from the buffer, if there is one, and dispatches it. The search for
+   * the end of the head resumes where it stopped and the head is parsed once, so a client that
+   * trickles its request a byte at a time costs linear work, not a rescan per byte.
+   */
   private void parse(Conn c) {
     byte[] buf = c.in.array();
     int len = c.in.position();
-    int headEnd = headEnd(buf, len);
-    if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
-      refuse(c, 431, "request header fields too large");
-      return;
+    if (c.head == null) {
+      int headEnd = headEnd(buf, len, c.scanned);
+      c.scanned = Math.max(0, len - 2);
+      if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
+        refuse(c, 431, "request header fields too large");
+        return;
+      }
+      if (headEnd < 0) {
+        return;
+      }
+      try {
+        c.head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
+      } catch (IllegalArgumentException e) {
+        refuse(c, 400, "bad request: " + e.getMessage());
+        return;
+      }
+      c.headEnd = headEnd;
     }
-    if (headEnd < 0) {
-      return;
-    }
-    Head head;
-    try {
-      head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
-    } catch (IllegalArgumentException e) {
-      refuse(c, 400, "bad request: " + e.getMessage());
-      return;
-    }
+    Head head = c.head;
+    int headEnd = c.headEnd;
     if (head.headers.containsKey("transfer-encoding")) {
       refuse(c, 411, "a Content-Length is required");
       return;
@@ -448,10 +508,21 @@ public final class NioHttpServer implements AutoCloseable {
     }
     byte[] body = new byte[(int) length];
     System.arraycopy(buf, headEnd, body, 0, (int) length);
-    // Keep what follows (a pipelined request) for later.
+    // Keep what follows (a pipelined request) for later, in a buffer no bigger than it needs:
+    // what a request grew returns to the pool as soon as the request is complete.
     int rest = len - headEnd - (int) length;
-    System.arraycopy(buf, headEnd + (int) length, buf, 0, rest);
-    c.in.position(rest);
+    int keep = Math.max(INITIAL_BUFFER, Integer.highestOneBit(Math.max(1, rest)) * 2);
+    if (keep < c.in.capacity()) {
+      ByteBuffer smaller = ByteBuffer.allocate(keep);
+      smaller.put(buf, headEnd + (int) length, rest);
+      buffered -= c.in.capacity() - keep;
+      c.in = smaller;
+    } else {
+      System.arraycopy(buf, headEnd + (int) length, buf, 0, rest);
+      c.in.position(rest);
+    }
+    c.head = null;
+    c.scanned = 0;
     c.sentContinue = false;
     boolean keepAlive =
         head.version.equals("HTTP/1.1")
@@ -511,7 +582,16 @@ public final class NioHttpServer implements AutoCloseable {
     respond(c, Response.text(status, text), false, true);
   }
 
-  private void respond(Conn c, Response r, boolean head, boolean close) {
+  private void respond(Conn c, Response r, boolean head, boolean closeAsked) {
+    // A handler closes the connection by answering with "Connection: close" (a refused sender
+    // loses its connection, and with it whatever its buffer had grown to).
+    boolean handlerCloses =
+        r.headers().stream()
+            .anyMatch(
+                h ->
+                    h.getKey().equalsIgnoreCase("Connection")
+                        && h.getValue().equalsIgnoreCase("close"));
+    boolean close = closeAsked || handlerCloses;
     StringBuilder sb = new StringBuilder(160);
     sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n");
     sb.append("Content-Type: ").append(r.contentType()).append("\r\n");
@@ -520,7 +600,7 @@ public final class NioHttpServer implements AutoCloseable {
     for (Map.Entry<String, String> h : r.headers()) {
       sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
     }
-    if (close) {
+    if (close && !handlerCloses) {
       sb.append("Connection: close\r\n");
     }
     sb.append("\r\n");
@@ -568,6 +648,7 @@ public final class NioHttpServer implements AutoCloseable {
               parse(c);
             }
           });
+      selector.wakeup(); // So the task runs now, not at the next tick.
     }
   }
 
@@ -607,9 +688,9 @@ public final class NioHttpServer implements AutoCloseable {
     }
   }
 
-  /** The offset just past the blank line that ends the head, or -1. */
-  private static int headEnd(byte[] b, int len) {
-    for (int i = 0; i < len; i++) {
+  /** The offset just past the blank line that ends the head, or -1; searched from {@code from}. */
+  private static int headEnd(byte[] b, int len, int from) {
+    for (int i = from; i < len; i++) {
       if (b[i] != '\n') {
         continue;
       }
@@ -659,13 +740,30 @@ public final class NioHttpServer implements AutoCloseable {
           continue;
         }
         int colon = l.indexOf(':');
-        if (colon <= 0 || l.charAt(0) == ' ' || l.charAt(0) == '\t') {
+        if (colon <= 0 || !isToken(l, 0, colon)) {
+          // RFC 9112 §5.1: no white space between a field name and its colon (a 400), and a
+          // name is a token.
           throw new IllegalArgumentException("malformed header field");
         }
-        String name = l.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String name = l.substring(0, colon).toLowerCase(Locale.ROOT);
         h.headers.computeIfAbsent(name, k -> new ArrayList<>()).add(l.substring(colon + 1).trim());
       }
       return h;
+    }
+
+    static boolean isToken(String s, int from, int to) {
+      for (int i = from; i < to; i++) {
+        char ch = s.charAt(i);
+        boolean ok =
+            ch >= 'a' && ch <= 'z'
+                || ch >= 'A' && ch <= 'Z'
+                || ch >= '0' && ch <= '9'
+                || "!#$%&'*+-.^_`|~".indexOf(ch) >= 0;
+        if (!ok) {
+          return false;
+        }
+      }
+      return to > from;
     }
 
     Optional<String> first(String name) {

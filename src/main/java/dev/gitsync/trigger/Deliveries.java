@@ -23,10 +23,18 @@ import java.util.Optional;
  * {@code X-Forgejo-Signature}); Bitbucket sends {@code X-Hub-Signature: sha256=<hex>}; scripts use
  * {@code Authorization: Bearer <secret>} or Standard Webhooks. Every comparison is constant-time
  * and every signature is checked over the exact bytes received, before anything is parsed.
+ *
+ * <p>No signature made for one scheme verifies under another, though all of them are HMAC-SHA256
+ * with the same secret: the texts the schemes sign are kept apart. A raw-body scheme (GitHub,
+ * Gitea, Forgejo, Bitbucket) signs a JSON object or a form ({@code payload=…}), so its body must
+ * start with {@code {} or {@code payload=}; Standard Webhooks signs {@code id.timestamp.body}
+ * with an id of letters, digits, {@code _} and {@code -}, which can start neither. Otherwise a
+ * captured Standard Webhooks delivery, re-sent as GitHub's, would verify forever, outside the
+ * five-minute tolerance.
  */
 final class Deliveries {
   static final Duration TOLERANCE = Duration.ofMinutes(5);
-  private static final String ZERO = "0".repeat(40);
+  private static final int MAX_ID = 256;
 
   private Deliveries() {}
 
@@ -50,10 +58,47 @@ final class Deliveries {
     if (r.header("webhook-signature").isPresent()) {
       return Optional.of("standard");
     }
-    if (r.header("Authorization").map(a -> a.startsWith("Bearer ")).orElse(false)) {
+    if (r.header("Authorization").map(Deliveries::isBearer).orElse(false)) {
       return Optional.of("bearer");
     }
     return Optional.empty();
+  }
+
+  /** {@code Bearer <token>}, the scheme's name in any case (RFC 9110 §11.1). */
+  private static boolean isBearer(String authorization) {
+    return authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+  }
+
+  /**
+   * What verifying a delivery found.
+   *
+   * @param refusal why it does not prove it knows the secret, or empty
+   * @param id the delivery's id for spotting replays, from a header its proof covers when the
+   *     scheme signs one (Standard Webhooks' {@code webhook-id}), or empty
+   */
+  record Check(Optional<String> refusal, String id) {
+    static Check refused(String why) {
+      return new Check(Optional.of(why), "");
+    }
+  }
+
+  /**
+   * Verifies the delivery and names it.
+   *
+   * @return the refusal (never the secret), or the delivery's id
+   */
+  static Check check(String source, NioHttpServer.Request r, byte[] secret, Instant now) {
+    Optional<String> wrong = verify(source, r, secret, now);
+    if (wrong.isPresent()) {
+      return Check.refused(wrong.get());
+    }
+    if (r.header("webhook-signature").isPresent()
+        && (source.equals("standard") || source.equals("gitlab"))
+        && standard(r, secret, now).isEmpty()) {
+      // The signed id decides replays, never an unsigned header beside it.
+      return new Check(Optional.empty(), source + ":" + r.header("webhook-id").orElse("").strip());
+    }
+    return new Check(Optional.empty(), deliveryId(source, r));
   }
 
   /** Empty when the request proves it knows {@code secret}, else why not (never the secret). */
@@ -74,19 +119,25 @@ final class Deliveries {
             ? hexHmac(own, "", r.body(), secret)
             : hexHmac(r.header("X-Hub-Signature-256"), "sha256=", r.body(), secret);
       case "gitlab":
-        if (r.header("webhook-signature").isPresent()) {
-          return standard(r, secret, now);
+        // A hook may carry a secret token and a signing token; either proves the sender (GitLab).
+        if (r.header("webhook-signature").isPresent() && standard(r, secret, now).isEmpty()) {
+          return Optional.empty();
         }
-        return equal(r.header("X-Gitlab-Token").orElse(""), secret)
-            ? Optional.empty()
-            : Optional.of("X-Gitlab-Token is missing or wrong");
+        if (r.header("X-Gitlab-Token").isPresent()) {
+          return equal(r.header("X-Gitlab-Token").get(), secret)
+              ? Optional.empty()
+              : Optional.of("X-Gitlab-Token is wrong");
+        }
+        return r.header("webhook-signature").isPresent()
+            ? standard(r, secret, now)
+            : Optional.of("X-Gitlab-Token is missing");
       case "bitbucket":
         return hexHmac(r.header("X-Hub-Signature"), "sha256=", r.body(), secret);
       case "standard":
         return standard(r, secret, now);
       case "bearer":
         String auth = r.header("Authorization").orElse("");
-        String token = auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()).strip() : "";
+        String token = isBearer(auth) ? auth.substring("Bearer ".length()).strip() : "";
         return equal(token, secret) ? Optional.empty() : Optional.of("wrong bearer token");
       default:
         return Optional.of("unknown sender");
@@ -99,6 +150,9 @@ final class Deliveries {
     if (header.isEmpty() || !header.get().startsWith(prefix)) {
       return Optional.of("the signature header is missing");
     }
+    if (!isRawBody(body)) {
+      return Optional.of("the body is neither a JSON object nor a form, so it is not a delivery");
+    }
     byte[] given;
     try {
       given = HexFormat.of().parseHex(header.get().substring(prefix.length()).strip());
@@ -108,6 +162,39 @@ final class Deliveries {
     return MessageDigest.isEqual(given, dev.gitsync.http.Hmac.sha256(secret, body))
         ? Optional.empty()
         : Optional.of("the signature does not match");
+  }
+
+  /** A body a raw-body scheme signs: a JSON object, or a form ({@code payload=…}). */
+  private static boolean isRawBody(byte[] body) {
+    int i = 0;
+    while (i < body.length
+        && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) {
+      i++;
+    }
+    if (i < body.length && body[i] == '{') {
+      return true;
+    }
+    byte[] form = "payload=".getBytes(StandardCharsets.US_ASCII);
+    return body.length >= form.length
+        && java.util.Arrays.equals(body, 0, form.length, form, 0, form.length);
+  }
+
+  /** A Standard Webhooks id: letters, digits, {@code _} and {@code -}, at most 256. */
+  private static boolean isMessageId(String id) {
+    if (id.isEmpty() || id.length() > MAX_ID) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -120,6 +207,9 @@ final class Deliveries {
     Optional<String> ts = r.header("webhook-timestamp");
     if (id.isEmpty() || ts.isEmpty()) {
       return Optional.of("webhook-id or webhook-timestamp is missing");
+    }
+    if (!isMessageId(id.get())) {
+      return Optional.of("webhook-id is not letters, digits, '_' and '-'");
     }
     long when;
     try {
@@ -276,7 +366,7 @@ final class Deliveries {
 
   private static Push github(String source, String event, Map<String, Object> b) {
     String ref = str(b.get("ref"));
-    boolean deleted = Boolean.TRUE.equals(b.get("deleted")) || ZERO.equals(str(b.get("after")));
+    boolean deleted = Boolean.TRUE.equals(b.get("deleted")) || isZero(str(b.get("after")));
     Map<?, ?> repo = map(b.get("repository"));
     List<String> urls = strings(repo, "clone_url", "ssh_url", "html_url", "git_url");
     return new Push(
@@ -290,7 +380,7 @@ final class Deliveries {
 
   private static Push gitlab(String event, Map<String, Object> b) {
     String ref = str(b.get("ref"));
-    boolean deleted = ZERO.equals(str(b.get("after")));
+    boolean deleted = isZero(str(b.get("after")));
     Map<?, ?> project = map(b.get("project"));
     return new Push(
         "gitlab",
@@ -353,6 +443,11 @@ final class Deliveries {
         ref.isEmpty() ? List.of() : List.of(new Push.Change(ref, false)),
         urls,
         "");
+  }
+
+  /** The all-zero object name git sends for a deleted ref: 40 zeros, or 64 in SHA-256 repos. */
+  private static boolean isZero(String hash) {
+    return (hash.length() == 40 || hash.length() == 64) && hash.chars().allMatch(c -> c == '0');
   }
 
   private static Map<?, ?> map(Object o) {

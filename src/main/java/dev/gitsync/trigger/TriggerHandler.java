@@ -18,10 +18,12 @@ import java.util.function.BiConsumer;
  * <p>Answers: 202 a sync is scheduled (or joins one that is); 200 a valid delivery that needs no
  * sync, with the reason (a ping, another ref or repository, a deleted branch, another event, a
  * delivery already seen); 401 a missing or wrong secret or signature; 400 a body that is not what
- * the headers announce; 404 another path; 405 another method; 429 more than {@link #BURST} verified
- * requests in one interval (the listener answers 413 for bodies over 1 MiB itself). Answers and log
- * lines never hold the secret, headers or the repository's credentials. When a payload does not say
- * which ref or repository it is about, it syncs: a fetch is cheap and idempotent.
+ * the headers announce; 404 another path; 405 another method (each of these closes the connection,
+ * so a refused stranger holds nothing); 429 more than {@link #BURST} deliveries in one interval for
+ * the synced ref (replays, pings and other refs are not counted); the listener answers 413 for
+ * bodies over its limit itself. Answers and log lines never hold the secret, headers or the
+ * repository's credentials. When a payload does not say which ref or repository it is about, it
+ * syncs: a fetch is cheap and idempotent.
  */
 final class TriggerHandler implements NioHttpServer.Handler {
   static final int BURST = 20;
@@ -77,7 +79,7 @@ final class TriggerHandler implements NioHttpServer.Handler {
   @Override
   public NioHttpServer.Response handle(NioHttpServer.Request r) {
     if (!r.path().equals("/trigger")) {
-      return answer("unknown", "not_found", 404, "404 page not found");
+      return refuse("unknown", "not_found", 404, "404 page not found");
     }
     if (!r.method().equals("POST")) {
       count.accept("unknown", "method_not_allowed");
@@ -85,20 +87,99 @@ final class TriggerHandler implements NioHttpServer.Handler {
           405,
           "text/plain; charset=utf-8",
           "only POST is accepted\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          List.of(Map.entry("Allow", "POST")));
+          List.of(Map.entry("Allow", "POST"), Map.entry("Connection", "close")));
     }
     Optional<String> source = Deliveries.source(r);
     if (source.isEmpty()) {
-      return answer("unknown", "unauthorized", 401, "no signature or token");
+      return refuse("unknown", "unauthorized", 401, "no signature or token");
     }
     String src = source.get();
-    Optional<String> wrong = Deliveries.verify(src, r, secret.bytes(), clock.instant());
-    if (wrong.isPresent()) {
-      log.info(1, "push trigger refused", "source", src, "why", wrong.get(), "remote", r.remote());
-      return answer(src, "unauthorized", 401, "not authorized");
+    Deliveries.Check check = Deliveries.check(src, r, secret.bytes(), clock.instant());
+    if (check.refusal().isPresent()) {
+      log.info(
+          1,
+          "push trigger refused",
+          "source",
+          src,
+          "why",
+          check.refusal().get(),
+          "remote",
+          r.remote());
+      return refuse(src, "unauthorized", 401, "not authorized");
     }
-    // Counted only once the sender proved it knows the secret, so strangers cannot use up the
-    // burst of the forge.
+    String id = check.id();
+    synchronized (seen) {
+      if (!id.isEmpty() && seen.containsKey(id)) {
+        return answer(src, "duplicate", 200, "duplicate delivery ignored");
+      }
+    }
+    Push push;
+    try {
+      push = Deliveries.parse(src, r);
+    } catch (IllegalArgumentException e) {
+      return refuse(src, "bad_request", 400, "the body is not a valid " + src + " delivery");
+    }
+    return decide(push, id);
+  }
+
+  /** Remembers a delivery once it was decided (not when it was refused or rate-limited). */
+  private void seen(String id) {
+    if (!id.isEmpty()) {
+      synchronized (seen) {
+        seen.put(id, Boolean.TRUE);
+      }
+    }
+  }
+
+  private NioHttpServer.Response decide(Push push, String id) {
+    Optional<NioHttpServer.Response> ignored = ignored(push);
+    if (ignored.isPresent()) {
+      seen(id);
+      return ignored.get();
+    }
+    return schedule(push, id);
+  }
+
+  /** The answer for a verified delivery that needs no pass, or empty when it needs one. */
+  private Optional<NioHttpServer.Response> ignored(Push push) {
+    String src = push.source();
+    if (push.kind() == Push.Kind.PING) {
+      return Optional.of(answer(src, "ignored", 200, "pong"));
+    }
+    if (push.kind() == Push.Kind.OTHER) {
+      return Optional.of(answer(src, "ignored", 200, "ignored: event " + safe(push.event())));
+    }
+    if (ref.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      return Optional.of(
+          answer(src, "ignored", 200, "ignored: --ref is a commit, which no push moves"));
+    }
+    if (!push.repoUrls().isEmpty()
+        && repo.isPresent()
+        && push.repoUrls().stream().map(RepoUrl::of).noneMatch(u -> u.equals(repo))) {
+      return Optional.of(answer(src, "ignored", 200, "ignored: another repository"));
+    }
+    List<Push.Change> ours = ours(push);
+    if (!push.refs().isEmpty() && ours.isEmpty()) {
+      return Optional.of(answer(src, "ignored", 200, "ignored: another ref"));
+    }
+    if (!ours.isEmpty() && ours.stream().allMatch(Push.Change::deleted)) {
+      return Optional.of(answer(src, "ignored", 200, "ignored: the ref was deleted"));
+    }
+    return Optional.empty();
+  }
+
+  private List<Push.Change> ours(Push push) {
+    return push.refs().stream().filter(c -> isOurs(c.ref(), push)).toList();
+  }
+
+  /**
+   * A new delivery for the synced ref, which calls for a pass: charged against the burst only now,
+   * once everything else was decided, so replays, pings and pushes to other refs never use up what
+   * the forge's genuine pushes need. A rate-limited delivery is not remembered, so the forge's
+   * redelivery of it is not taken for a replay.
+   */
+  private NioHttpServer.Response schedule(Push push, String id) {
+    String src = push.source();
     Optional<Duration> busy = overBurst();
     if (busy.isPresent()) {
       count.accept(src, "rate_limited");
@@ -109,44 +190,8 @@ final class TriggerHandler implements NioHttpServer.Handler {
               .getBytes(java.nio.charset.StandardCharsets.UTF_8),
           List.of(Map.entry("Retry-After", Long.toString(Math.max(1, busy.get().toSeconds())))));
     }
-    String id = Deliveries.deliveryId(src, r);
-    synchronized (seen) {
-      if (!id.isEmpty() && seen.put(id, Boolean.TRUE) != null) {
-        return answer(src, "duplicate", 200, "duplicate delivery ignored");
-      }
-    }
-    Push push;
-    try {
-      push = Deliveries.parse(src, r);
-    } catch (IllegalArgumentException e) {
-      return answer(src, "bad_request", 400, "the body is not a valid " + src + " delivery");
-    }
-    return decide(push, id);
-  }
-
-  private NioHttpServer.Response decide(Push push, String id) {
-    String src = push.source();
-    if (push.kind() == Push.Kind.PING) {
-      return answer(src, "ignored", 200, "pong");
-    }
-    if (push.kind() == Push.Kind.OTHER) {
-      return answer(src, "ignored", 200, "ignored: event " + safe(push.event()));
-    }
-    if (ref.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
-      return answer(src, "ignored", 200, "ignored: --ref is a commit, which no push moves");
-    }
-    if (!push.repoUrls().isEmpty()
-        && repo.isPresent()
-        && push.repoUrls().stream().map(RepoUrl::of).noneMatch(u -> u.equals(repo))) {
-      return answer(src, "ignored", 200, "ignored: another repository");
-    }
-    List<Push.Change> ours = push.refs().stream().filter(c -> isOurs(c.ref(), push)).toList();
-    if (!push.refs().isEmpty() && ours.isEmpty()) {
-      return answer(src, "ignored", 200, "ignored: another ref");
-    }
-    if (!ours.isEmpty() && ours.stream().allMatch(Push.Change::deleted)) {
-      return answer(src, "ignored", 200, "ignored: the ref was deleted");
-    }
+    seen(id);
+    List<Push.Change> ours = ours(push);
     String what =
         "trigger: "
             + src
@@ -198,6 +243,16 @@ final class TriggerHandler implements NioHttpServer.Handler {
   private NioHttpServer.Response answer(String source, String result, int status, String text) {
     count.accept(source, result);
     return NioHttpServer.Response.text(status, text + "\n");
+  }
+
+  /** A refusal: the sender also loses its connection, and whatever its buffer had grown to. */
+  private NioHttpServer.Response refuse(String source, String result, int status, String text) {
+    count.accept(source, result);
+    return new NioHttpServer.Response(
+        status,
+        "text/plain; charset=utf-8",
+        (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        List.of(Map.entry("Connection", "close")));
   }
 
   @Override

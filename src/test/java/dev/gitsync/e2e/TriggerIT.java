@@ -276,8 +276,8 @@ class TriggerIT {
                     "X-GitHub-Event",
                     "push",
                     "X-Hub-Signature-256",
-                    "sha256=" + Forges.hex(SECRET, "[1,2")),
-                "[1,2"));
+                    "sha256=" + Forges.hex(SECRET, "{1,2")),
+                "{1,2"));
     assertThat(junk.statusCode()).isEqualTo(400);
     HttpResponse<String> getting =
         client.send(

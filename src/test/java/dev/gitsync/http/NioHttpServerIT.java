@@ -175,8 +175,8 @@ class NioHttpServerIT {
   @Test
   void fullServer_evictsTheLongestWaitingClient_forANewOne() throws Exception {
     start(limits(4, Duration.ofSeconds(60)));
+    // It has sent nothing: of those that sent least, it has waited longest.
     Socket oldest = connect();
-    send(oldest, "G");
     for (int i = 0; i < 3; i++) {
       send(connect(), "G");
     }
@@ -225,5 +225,66 @@ class NioHttpServerIT {
     writer.join(20_000);
     assertThat(writeErrors).as("the body was drained, not refused mid-way").isEmpty();
     assertThat(response(s)).startsWith("HTTP/1.1 413 ");
+  }
+
+  @Test
+  void aFieldNameWithWhiteSpaceBeforeItsColon_isA400() throws Exception {
+    start(limits(16, Duration.ofSeconds(5)));
+    Socket s = connect();
+    send(s, "GET / HTTP/1.1\r\nHost : x\r\n\r\n");
+    assertThat(response(s)).startsWith("HTTP/1.1 400 ");
+    Socket t = connect();
+    send(t, "GET / HTTP/1.1\r\nHo(st: x\r\n\r\n");
+    assertThat(response(t)).startsWith("HTTP/1.1 400 ");
+  }
+
+  /** The old server answered a pipelined request at its next 200 ms tick: 20 pairs took 4 s. */
+  @Test
+  void aPipelinedRequest_isAnsweredAtOnce_notAtTheNextTick() throws Exception {
+    start(limits(16, Duration.ofSeconds(5)));
+    Socket s = connect();
+    long start = System.nanoTime();
+    for (int i = 0; i < 20; i++) {
+      send(s, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+      assertThat(response(s)).endsWith("GET /a  0");
+      assertThat(response(s)).endsWith("GET /b  0");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Clients whose large requests were answered and who then idle on kept-alive connections no
+   * longer hold the buffers those requests grew: a new large request is served, not refused 503.
+   */
+  @Test
+  void answeredRequests_giveTheirBuffersBack_soIdleClientsDoNotLockOutOthers() throws Exception {
+    start(NioHttpServer.Limits.trigger());
+    String body = "x".repeat(900 * 1024);
+    for (int i = 0; i < 6; i++) {
+      Socket idle = connect();
+      send(idle, "POST /big HTTP/1.1\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+      assertThat(response(idle)).startsWith("HTTP/1.1 200 ").endsWith(" " + body.length());
+    }
+    Socket genuine = connect();
+    send(genuine, "POST /push HTTP/1.1\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertThat(response(genuine)).startsWith("HTTP/1.1 200 ");
+  }
+
+  /**
+   * Under a flood of connections, a request still arriving over a slow link is kept: the ones that
+   * have sent nothing (or least per second) go first.
+   */
+  @Test
+  void aConnectionFlood_doesNotEvictARequestStillArriving() throws Exception {
+    start(limits(8, Duration.ofSeconds(60)));
+    Socket genuine = connect();
+    send(genuine, "POST /push HTTP/1.1\r\nContent-Length: 10\r\n");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> server.openConnections() == 1);
+    for (int i = 0; i < 40; i++) {
+      connect();
+    }
+    await().atMost(10, TimeUnit.SECONDS).until(() -> server.openConnections() == 8);
+    send(genuine, "\r\n0123456789");
+    assertThat(response(genuine)).startsWith("HTTP/1.1 200 ").endsWith("POST /push  10");
   }
 }

@@ -272,9 +272,20 @@ class TriggerHandlerTest {
                 "X-GitHub-Event",
                 "push",
                 "X-Hub-Signature-256",
+                "sha256=" + Forges.hex(SECRET, "{not json")),
+            "{not json");
+    assertThat(send(h, junk).status()).isEqualTo(400);
+    Forges.Delivery notADelivery =
+        new Forges.Delivery(
+            Map.of(
+                "X-GitHub-Event",
+                "push",
+                "X-Hub-Signature-256",
                 "sha256=" + Forges.hex(SECRET, "not json")),
             "not json");
-    assertThat(send(h, junk).status()).isEqualTo(400);
+    assertThat(send(h, notADelivery).status())
+        .as("signed, but no body a forge signs: not a delivery")
+        .isEqualTo(401);
     assertThat(send(h, "POST", "/other", d).status()).isEqualTo(404);
     NioHttpServer.Response get = send(h, "GET", "/trigger", d);
     assertThat(get.status()).isEqualTo(405);
@@ -318,5 +329,135 @@ class TriggerHandlerTest {
             new byte[0],
             "test");
     assertThat(Deliveries.verify("bearer", bearer, secret, now)).isEmpty();
+  }
+
+  @Test
+  void replaysAndOtherRefs_neverUseUpTheBurst_soTheNextGenuinePushIsScheduled() {
+    TriggerHandler h = handler("main");
+    Forges.Delivery captured = Forges.github(SECRET, "push", "refs/heads/main", REPO, false, "cap");
+    assertThat(send(h, captured).status()).isEqualTo(202);
+    for (int i = 0; i < 3 * TriggerHandler.BURST; i++) {
+      assertThat(send(h, captured).status()).isEqualTo(200);
+      assertThat(
+              send(h, Forges.github(SECRET, "push", "refs/heads/other", REPO, false, "o" + i))
+                  .status())
+          .isEqualTo(200);
+      assertThat(send(h, Forges.github(SECRET, "ping", "", REPO, false, "p" + i)).status())
+          .isEqualTo(200);
+    }
+    assertThat(
+            send(h, Forges.github(SECRET, "push", "refs/heads/main", REPO, false, "genuine"))
+                .status())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void aStandardWebhooksSignature_resentAsGitHubs_overTheSameText_isRefused() {
+    TriggerHandler h = handler("main");
+    long now = time.instant().getEpochSecond();
+    String body = "{\"ref\":\"refs/heads/main\"}";
+    Forges.Delivery std = Forges.standard(SECRET, body, "msg_1", now);
+    assertThat(send(h, std).status()).isEqualTo(202);
+    String sig = std.headers().get("webhook-signature").split(" ")[1].substring(3);
+    String hex = java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(sig));
+    String text = "msg_1." + now + "." + body;
+    assertThat(hex).isEqualTo(Forges.hex(SECRET, text));
+    for (String event : List.of("X-GitHub-Event", "X-Gitea-Event", "X-Event-Key")) {
+      Forges.Delivery forged =
+          new Forges.Delivery(
+              Map.of(
+                  event,
+                  "push",
+                  "X-Hub-Signature-256",
+                  "sha256=" + hex,
+                  "X-Hub-Signature",
+                  "sha256=" + hex,
+                  "X-Gitea-Signature",
+                  hex),
+              text);
+      assertThat(send(h, forged).status()).as(event).isEqualTo(401);
+    }
+    // And the other way: a GitHub signature over its body never passes as Standard Webhooks.
+    Forges.Delivery gh = Forges.github(SECRET, "push", "refs/heads/main", REPO, false, "g");
+    String ghBody = gh.body();
+    int dot1 = ghBody.indexOf('.');
+    assertThat(dot1).isPositive();
+    assertThat(
+            send(
+                    h,
+                    new Forges.Delivery(
+                        Map.of(
+                            "webhook-id",
+                            ghBody.substring(0, dot1),
+                            "webhook-timestamp",
+                            Long.toString(now),
+                            "webhook-signature",
+                            "v1,"
+                                + java.util.Base64.getEncoder()
+                                    .encodeToString(
+                                        java.util.HexFormat.of()
+                                            .parseHex(
+                                                gh.headers()
+                                                    .get("X-Hub-Signature-256")
+                                                    .substring(7)))),
+                        "x"))
+                .status())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void gitLab_theSignedWebhookIdDecidesReplays_andEitherTokenProvesTheSender() {
+    TriggerHandler h = handler("main");
+    long now = time.instant().getEpochSecond();
+    Forges.Delivery push = Forges.gitlab(SECRET, "Push Hook", "refs/heads/main", REPO, "k1");
+    Forges.Delivery signed =
+        Forges.standard(SECRET, push.body(), "msg-abc", now)
+            .with("X-Gitlab-Event", "Push Hook")
+            .with("Idempotency-Key", "fresh-1");
+    assertThat(send(h, signed).status()).isEqualTo(202);
+    assertThat(text(send(h, signed.with("Idempotency-Key", "fresh-2"))))
+        .as("a new unsigned key does not make a replay new")
+        .isEqualTo("200 duplicate delivery ignored");
+    Forges.Delivery both =
+        Forges.standard("other-signing-token", push.body(), "msg-def", now)
+            .with("X-Gitlab-Event", "Push Hook")
+            .with("X-Gitlab-Token", SECRET);
+    assertThat(send(h, both).status())
+        .as("the signature is made with another token, the secret token matches")
+        .isEqualTo(202);
+    assertThat(send(h, both.with("X-Gitlab-Token", "wrong")).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aSha256RepositorysZeroAfter_isADeletion_andBearerIsCaseInsensitive() {
+    TriggerHandler h = handler("main");
+    String body =
+        "{\"ref\":\"refs/heads/main\",\"before\":\""
+            + "1".repeat(64)
+            + "\",\"after\":\""
+            + "0".repeat(64)
+            + "\"}";
+    Forges.Delivery del =
+        new Forges.Delivery(
+            Map.of(
+                "X-GitHub-Event",
+                "push",
+                "X-Hub-Signature-256",
+                "sha256=" + Forges.hex(SECRET, body)),
+            body);
+    assertThat(text(send(h, del))).isEqualTo("200 ignored: the ref was deleted");
+    for (String scheme : List.of("bearer ", "BEARER ", "Bearer ")) {
+      Forges.Delivery b = new Forges.Delivery(Map.of("Authorization", scheme + SECRET), "");
+      assertThat(send(h, b).status()).as(scheme).isIn(202, 200);
+    }
+  }
+
+  @Test
+  void refusals_closeTheConnection() {
+    TriggerHandler h = handler("main");
+    NioHttpServer.Response r =
+        send(h, Forges.github("wrong", "push", "refs/heads/main", REPO, false, "z"));
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.headers()).contains(Map.entry("Connection", "close"));
   }
 }
