@@ -109,7 +109,8 @@ class SyncEventsTest {
 
   @Test
   void synced_describesTheChanges_onlyWhenACommitIsAnnounced() throws Exception {
-    git.on(List.of("log"), FakeProcessRunner.ok(H2.hex() + "\u001fAda\u001fFix it\u001e\n"));
+    git.on(List.of("rev-list"), FakeProcessRunner.ok(H2.hex() + "\n"));
+    git.on(List.of("log"), FakeProcessRunner.ok(H2.hex() + "\u0000Ada\u0000Fix it"));
     git.on(List.of("diff"), FakeProcessRunner.ok(" 1 file changed, 1 insertion(+)\n"));
     SyncEvents e = events(true);
     e.synced(outcome(H1, true, true, null), Duration.ofMillis(5));
@@ -125,5 +126,20 @@ class SyncEventsTest {
         .contains("Fix it", "1 file changed")
         .contains("/compare/" + H1.hex() + "..." + H2.hex());
     assertThat(git.argvs()).anySatisfy(a -> assertThat(a).contains(H1.hex() + ".." + H2.hex()));
+  }
+
+  /** A successor continues from a commit its shallow clone lacks: the new one is listed alone. */
+  @Test
+  void synced_fromACommitNotInTheClone_listsTheNewCommit_andSaysEarlierOnesWereNotFetched()
+      throws Exception {
+    git.on(List.of("cat-file"), FakeProcessRunner.fail(128, "fatal: Not a valid object name"));
+    git.on(List.of("rev-list"), FakeProcessRunner.ok(H2.hex() + "\n"));
+    git.on(List.of("log"), FakeProcessRunner.ok(H2.hex() + "\u0000Ada\u0000Fix it"));
+    SyncEvents e = events(true);
+    e.synced(outcome(H1, true, true, null), Duration.ofMillis(5));
+    e.synced(outcome(H2, true, false, H1), Duration.ofMillis(5));
+    assertThat(notifier.drain(Duration.ofSeconds(20))).isTrue();
+    String body = new String(http.requests().get(1).body(), StandardCharsets.UTF_8);
+    assertThat(body).contains("Fix it", "\"more_commits\":-1");
   }
 }
