@@ -689,7 +689,7 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   /** The offset just past the blank line that ends the head, or -1; searched from {@code from}. */
-  private static int headEnd(byte[] b, int len, int from) {
+  static int headEnd(byte[] b, int len, int from) {
     for (int i = from; i < len; i++) {
       if (b[i] != '\n') {
         continue;
@@ -705,7 +705,7 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   /** A parsed request head. */
-  private static final class Head {
+  static final class Head {
     String method;
     String path;
     String query;
@@ -714,6 +714,10 @@ public final class NioHttpServer implements AutoCloseable {
 
     static Head parse(String text) {
       String[] lines = text.split("\r?\n");
+      if (lines.length == 0 || lines[0].isEmpty()) {
+        // Found by HttpHeadFuzzTest: a head of blank lines only had no request line to read.
+        throw new IllegalArgumentException("malformed request line");
+      }
       String[] first = lines[0].split(" ", -1);
       if (first.length != 3 || !first[0].matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
         throw new IllegalArgumentException("malformed request line");

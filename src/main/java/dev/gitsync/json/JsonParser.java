@@ -111,7 +111,12 @@ public final class JsonParser {
         throw new IllegalArgumentException("bad number at offset " + start + ": digit expected");
       }
     }
-    return Double.parseDouble(s.substring(start, i));
+    double d = Double.parseDouble(s.substring(start, i));
+    if (Double.isInfinite(d)) {
+      // 1e999: nothing here has a use for it, and it could not be written back.
+      throw new IllegalArgumentException("number out of range at offset " + start);
+    }
+    return d;
   }
 
   /** Consumes one or more digits; false when there was none. */

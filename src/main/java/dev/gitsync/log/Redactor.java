@@ -48,6 +48,7 @@ public final class Redactor {
     StringBuilder out = null;
     int copied = 0; // text before this index is in out (or unchanged)
     int from = 0;
+    int floor = 0; // how far back a scheme may reach: the previous URL's authority, at most
     while (true) {
       int sep = text.indexOf("://", from);
       if (sep < 0) {
@@ -62,7 +63,7 @@ public final class Redactor {
         }
         end++;
       }
-      int schemeStart = schemeStart(text, sep, from);
+      int schemeStart = schemeStart(text, sep, floor);
       if (at > start && schemeStart < sep) {
         String scheme = text.substring(schemeStart, sep).toLowerCase(Locale.ROOT);
         boolean sshUser =
@@ -77,7 +78,10 @@ public final class Redactor {
           copied = at;
         }
       }
-      from = Math.max(end, start);
+      // The next "://" may begin at this authority's last character ("http://xhttps://u:p@h"),
+      // and its scheme within it: each character is still looked at a bounded number of times.
+      floor = start;
+      from = Math.max(start, end - 1);
     }
     if (out == null) {
       return text;
@@ -95,7 +99,8 @@ public final class Redactor {
   }
 
   private static boolean endsAuthority(char c) {
-    return c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || Character.isWhitespace(c);
+    // Not '?' or '#': a password holding a raw one must be hidden too (hiding a query is harmless).
+    return c == '/' || c == '"' || c == '\'' || Character.isWhitespace(c);
   }
 
   /**

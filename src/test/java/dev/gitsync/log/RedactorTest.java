@@ -27,10 +27,16 @@ class RedactorTest {
     assertThat(Redactor.redactUrls("fatal: http://user:p@ssWORD@host/r.git: not found"))
         .isEqualTo("fatal: http://REDACTED@host/r.git: not found")
         .doesNotContain("ssWORD");
-    assertThat(Redactor.redactUrls("https://a@b@c@host?x=@y#@z"))
-        .isEqualTo("https://REDACTED@host?x=@y#@z");
+    assertThat(Redactor.redactUrls("https://a@b@c@host/x?y=@z"))
+        .isEqualTo("https://REDACTED@host/x?y=@z");
+    assertThat(Redactor.redactUrls("https://u:p?ss#w@host/r"))
+        .as("a raw ? or # in a password")
+        .isEqualTo("https://REDACTED@host/r");
     assertThat(Redactor.redactUrls("ssh://git@host/r and GIT+SSH://u:p@w@h/r"))
         .isEqualTo("ssh://git@host/r and GIT+SSH://REDACTED@h/r");
+    assertThat(Redactor.redactUrls("http://xhttps://u:pw@host/r and a://b://c:pw@d"))
+        .as("a URL that starts inside the previous one's authority")
+        .doesNotContain("pw");
     assertThat(Redactor.redactUrls("'https://t@h' \"https://t2@h\""))
         .isEqualTo("'https://REDACTED@h' \"https://REDACTED@h\"");
   }

@@ -71,7 +71,7 @@ public final class Template {
   /** Parses template text. */
   public static Template parse(String text) {
     int[] pos = {0};
-    List<Node> nodes = parseNodes(text, pos, null, VARIABLES);
+    List<Node> nodes = parseNodes(text, pos, null, VARIABLES, 0);
     return new Template(nodes);
   }
 
@@ -79,7 +79,15 @@ public final class Template {
     void render(StringBuilder sb, Map<String, Object> scope, UnaryOperator<String> escape);
   }
 
-  private static List<Node> parseNodes(String t, int[] pos, String closing, Set<String> vars) {
+  /** Sections nest at most this deep: the parser recurses once per level. */
+  static final int MAX_NESTING = 16;
+
+  private static List<Node> parseNodes(
+      String t, int[] pos, String closing, Set<String> vars, int depth) {
+    if (depth > MAX_NESTING) {
+      throw new IllegalArgumentException(
+          "sections nested more than " + MAX_NESTING + " deep at offset " + pos[0]);
+    }
     List<Node> out = new ArrayList<>();
     while (pos[0] < t.length()) {
       int open = t.indexOf("{{", pos[0]);
@@ -111,7 +119,7 @@ public final class Template {
         check(name, vars);
         boolean inverted = tag.startsWith("^");
         Set<String> inner = name.equals("commits") && !inverted ? COMMIT_VARIABLES : vars;
-        List<Node> body = parseNodes(t, pos, name, inner);
+        List<Node> body = parseNodes(t, pos, name, inner, depth + 1);
         out.add(
             (sb, s, e) -> {
               Object v = s.get(name);
@@ -126,9 +134,11 @@ public final class Template {
                 }
               } else if (v instanceof List) {
                 for (Object item : (List<?>) v) {
-                  @SuppressWarnings("unchecked")
-                  Map<String, Object> itemScope = (Map<String, Object>) item;
-                  body.forEach(n -> n.render(sb, itemScope, e));
+                  if (item instanceof Map<?, ?> m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> itemScope = (Map<String, Object>) m;
+                    body.forEach(n -> n.render(sb, itemScope, e));
+                  }
                 }
               } else if (!empty) {
                 body.forEach(n -> n.render(sb, s, e));

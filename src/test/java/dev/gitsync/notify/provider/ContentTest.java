@@ -265,6 +265,11 @@ class ContentTest {
     assertThat(t.render(m.templateValues(), Markup.SLACK::esc))
         .isEqualTo("r [ccccccc s&lt;1&gt;] ok");
     assertThatThrownBy(() -> Template.parse("{{nope}}")).hasMessageContaining("unknown variable");
+    // Sections nest at most 16 deep: 100,000 of them overflowed the parser's stack.
+    assertThatThrownBy(() -> Template.parse("{{#repo}}".repeat(100_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested more than 16");
+    assertThat(Template.parse("{{#repo}}".repeat(16) + "x" + "{{/repo}}".repeat(16))).isNotNull();
   }
 
   // Alerts visible in the channel (item 7).
