@@ -10,10 +10,15 @@ public final class Hmac {
 
   /** HMAC-SHA256 of {@code data} under {@code key}. */
   public static byte[] sha256(byte[] key, byte[] data) {
+    return start(key).doFinal(data);
+  }
+
+  /** An HMAC-SHA256 under {@code key}, to be fed in parts ({@link Mac#update}). */
+  public static Mac start(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
+      mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

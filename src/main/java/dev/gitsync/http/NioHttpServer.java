@@ -59,6 +59,8 @@ public final class NioHttpServer implements AutoCloseable {
    * @param maxBody the largest request body, in bytes
    * @param slowThreads threads for slow requests
    * @param maxBuffered the most bytes all connections may hold in their buffers together
+   * @param maxStreamedBody the largest body a handler may take as a stream ({@link
+   *     Handler#stream}); only its first {@code maxBody} bytes are kept
    */
   public record Limits(
       int maxConnections,
@@ -68,7 +70,30 @@ public final class NioHttpServer implements AutoCloseable {
       int maxHead,
       int maxBody,
       int slowThreads,
-      long maxBuffered) {
+      long maxBuffered,
+      long maxStreamedBody) {
+    /** Limits without streamed bodies. */
+    public Limits(
+        int maxConnections,
+        Duration headTimeout,
+        Duration idleTimeout,
+        Duration writeTimeout,
+        int maxHead,
+        int maxBody,
+        int slowThreads,
+        long maxBuffered) {
+      this(
+          maxConnections,
+          headTimeout,
+          idleTimeout,
+          writeTimeout,
+          maxHead,
+          maxBody,
+          slowThreads,
+          maxBuffered,
+          maxBody);
+    }
+
     /** Limits for an admin endpoint: probes, metrics, profiles; no request bodies to speak of. */
     public static Limits admin() {
       return new Limits(
@@ -83,8 +108,10 @@ public final class NioHttpServer implements AutoCloseable {
     }
 
     /**
-     * Limits for the push-trigger listener: request bodies up to 1 MiB (a push of hundreds of
-     * commits), 4 MiB held by all connections together, so 32 MiB of heap is never at risk.
+     * Limits for the push-trigger listener: request bodies up to 1 MiB held whole, larger ones up
+     * to 32 MiB (GitHub sends up to 25 MB) streamed through the handler's signature check with
+     * their first MiB kept, 4 MiB held by all connections together, so 32 MiB of heap is never at
+     * risk.
      */
     public static Limits trigger() {
       return new Limits(
@@ -95,7 +122,8 @@ public final class NioHttpServer implements AutoCloseable {
           16 * 1024,
           1024 * 1024,
           1,
-          4L * 1024 * 1024);
+          4L * 1024 * 1024,
+          32L * 1024 * 1024);
     }
   }
 
@@ -106,8 +134,11 @@ public final class NioHttpServer implements AutoCloseable {
    * @param path the path of the request target, not decoded
    * @param query the query without {@code ?}, or empty
    * @param headers header values by lower-case name
-   * @param body the body (at most {@link Limits#maxBody} bytes)
+   * @param body the body (at most {@link Limits#maxBody} bytes: the first of them when the body was
+   *     streamed)
    * @param remote the client's address
+   * @param length the body's length as sent (more than {@code body.length} when streamed)
+   * @param stream what every byte of a streamed body went through, or null
    */
   public record Request(
       String method,
@@ -115,7 +146,25 @@ public final class NioHttpServer implements AutoCloseable {
       String query,
       Map<String, List<String>> headers,
       byte[] body,
-      String remote) {
+      String remote,
+      long length,
+      BodyStream stream) {
+    /** A request whose body is held whole. */
+    public Request(
+        String method,
+        String path,
+        String query,
+        Map<String, List<String>> headers,
+        byte[] body,
+        String remote) {
+      this(method, path, query, headers, body, remote, body.length, null);
+    }
+
+    /** True when the body was streamed and only its first part is in {@link #body}. */
+    public boolean streamed() {
+      return stream != null;
+    }
+
     /** The first value of a header (name in any case), if sent. */
     public Optional<String> header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
@@ -156,6 +205,24 @@ public final class NioHttpServer implements AutoCloseable {
 
     /** Told about a request the server answered itself (400, 411, 413, 431, 503). */
     default void rejected(int status) {}
+
+    /**
+     * For a request whose body is larger than {@link Limits#maxBody} (up to {@link
+     * Limits#maxStreamedBody}): what every byte of the body is to go through as it arrives (a
+     * signature check); the request is then handled with the first {@code maxBody} bytes and the
+     * stream. Empty (the default) refuses the body with 413.
+     *
+     * @param head the request with an empty body
+     */
+    default Optional<BodyStream> stream(Request head) {
+      return Optional.empty();
+    }
+  }
+
+  /** Takes a streamed body's bytes, in order, as they arrive, on the server's thread. */
+  public interface BodyStream {
+    /** The next bytes of the body. */
+    void update(byte[] b, int off, int len);
   }
 
   /**
@@ -166,10 +233,17 @@ public final class NioHttpServer implements AutoCloseable {
    */
   private static final long LINGER_NANOS = Duration.ofSeconds(2).toNanos();
 
-  private static final long LINGER_BYTES = 16L * 1024 * 1024;
+  private static final long LINGER_BYTES = 48L * 1024 * 1024;
 
   private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
   private static final int INITIAL_BUFFER = 1024;
+
+  /** Room beyond the kept first part of a streamed body, for what each read brings. */
+  private static final int STREAM_SCRATCH = 64 * 1024;
+
+  /** The slowest a streamed body may arrive, in bytes a second, before its deadline cuts it. */
+  private static final long STREAM_MIN_RATE = 256 * 1024;
+
   private static final long TICK_MILLIS = 200;
 
   private final Limits limits;
@@ -275,6 +349,12 @@ public final class NioHttpServer implements AutoCloseable {
 
     /** When this request's first byte came (or the connection opened), for eviction. */
     long requestStart = opened;
+
+    /** A streamed body: where its bytes go, its length, and how many went there. */
+    BodyStream stream;
+
+    long streamLength;
+    long streamed;
 
     Conn(SocketChannel ch, SelectionKey key, String remote) {
       this.ch = ch;
@@ -419,7 +499,7 @@ public final class NioHttpServer implements AutoCloseable {
     }
     if (!c.in.hasRemaining()) {
       int cap = c.in.capacity();
-      int max = limits.maxHead() + limits.maxBody();
+      int max = limits.maxHead() + limits.maxBody() + (c.stream != null ? STREAM_SCRATCH : 0);
       if (cap >= max) {
         refuse(c, 413, "request too large");
         return;
@@ -488,8 +568,36 @@ public final class NioHttpServer implements AutoCloseable {
       refuse(c, 400, "bad request: " + e.getMessage());
       return;
     }
-    if (length > limits.maxBody()) {
-      refuse(c, 413, "request body too large (at most " + limits.maxBody() + " bytes)");
+    if (length > limits.maxBody() && c.stream == null) {
+      Optional<BodyStream> bs = Optional.empty();
+      if (length <= limits.maxStreamedBody()) {
+        bs =
+            handler.stream(
+                new Request(
+                    head.method,
+                    head.path,
+                    head.query,
+                    head.headers,
+                    new byte[0],
+                    c.remote,
+                    length,
+                    null));
+      }
+      if (bs.isEmpty()) {
+        long max = length > limits.maxStreamedBody() ? limits.maxStreamedBody() : limits.maxBody();
+        refuse(c, 413, "request body too large (at most " + max + " bytes)");
+        return;
+      }
+      c.stream = bs.get();
+      c.streamLength = length;
+      c.streamed = 0;
+      c.deadline =
+          c.requestStart
+              + limits.headTimeout().toNanos()
+              + length * 1_000_000_000L / STREAM_MIN_RATE;
+    }
+    if (c.stream != null) {
+      streamBody(c, head, headEnd);
       return;
     }
     if (len - headEnd < length) {
@@ -529,6 +637,60 @@ public final class NioHttpServer implements AutoCloseable {
             && !head.first("connection").map(v -> v.equalsIgnoreCase("close")).orElse(false);
     Request r = new Request(head.method, head.path, head.query, head.headers, body, c.remote);
     dispatch(c, r, keepAlive);
+  }
+
+  /**
+   * A streamed body: the bytes that came since the last read go to the handler's stream; only the
+   * first {@link Limits#maxBody} are kept in the buffer. Once the whole body went through, the
+   * request is handled, and the connection closes after the answer (what a client sends after a
+   * streamed body is not read).
+   */
+  private void streamBody(Conn c, Head head, int headEnd) {
+    boolean expects =
+        head.first("expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
+    if (expects && !c.sentContinue && head.version.equals("HTTP/1.1")) {
+      c.sentContinue = true;
+      try {
+        c.ch.write(
+            ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+      } catch (IOException e) {
+        close(c);
+        return;
+      }
+    }
+    byte[] buf = c.in.array();
+    int len = c.in.position();
+    int kept = (int) Math.min(c.streamed, limits.maxBody());
+    int fresh = len - headEnd - kept;
+    int take = (int) Math.min(fresh, c.streamLength - c.streamed);
+    if (take > 0) {
+      c.stream.update(buf, headEnd + kept, take);
+      c.streamed += take;
+    }
+    int keep = (int) Math.min(c.streamed, limits.maxBody());
+    c.in.position(headEnd + keep);
+    if (c.streamed < c.streamLength) {
+      return;
+    }
+    byte[] prefix = new byte[keep];
+    System.arraycopy(buf, headEnd, prefix, 0, keep);
+    Request r =
+        new Request(
+            head.method,
+            head.path,
+            head.query,
+            head.headers,
+            prefix,
+            c.remote,
+            c.streamLength,
+            c.stream);
+    c.in = ByteBuffer.allocate(INITIAL_BUFFER);
+    buffered -= buf.length - INITIAL_BUFFER;
+    c.head = null;
+    c.scanned = 0;
+    c.stream = null;
+    c.sentContinue = false;
+    dispatch(c, r, false);
   }
 
   private void dispatch(Conn c, Request r, boolean keepAlive) {

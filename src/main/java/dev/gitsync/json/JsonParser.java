@@ -28,11 +28,58 @@ public final class JsonParser {
   public static final int MAX_CHARS = 8 * 1024 * 1024;
 
   private final String s;
+  private final boolean prefix;
   private int i;
   private int depth;
 
-  private JsonParser(String s) {
+  private JsonParser(String s, boolean prefix) {
     this.s = s;
+    this.prefix = prefix;
+  }
+
+  /** The input ended inside a value (prefix mode): what had been read of the enclosing value. */
+  private static final class Cut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Object partial;
+
+    Cut(Object partial) {
+      super(null, null, false, false);
+      this.partial = partial;
+    }
+  }
+
+  /**
+   * Parses the first part of a JSON document that was cut short (the first megabyte of a larger
+   * delivery): every value that is complete is read as {@link #parse} reads it; of the values the
+   * cut falls into, objects and arrays keep their complete members and the rest is left out. A
+   * document that is malformed before the cut is refused as by {@link #parse}.
+   *
+   * @throws IllegalArgumentException on malformed input before the cut
+   */
+  public static Object parsePrefix(String text) {
+    if (text.length() > MAX_CHARS) {
+      throw new IllegalArgumentException(
+          "JSON document too large (" + text.length() + " characters, at most " + MAX_CHARS + ")");
+    }
+    JsonParser p = new JsonParser(text, true);
+    try {
+      p.ws();
+      Object v = p.value();
+      p.ws();
+      if (p.i != text.length()) {
+        throw new IllegalArgumentException("trailing data at offset " + p.i);
+      }
+      return v;
+    } catch (Cut cut) {
+      return cut.partial;
+    }
+  }
+
+  /** In prefix mode, at the end of the input: the value being read was cut. */
+  private void cutIfAtEnd() {
+    if (prefix && i >= s.length()) {
+      throw new Cut(null);
+    }
   }
 
   /**
@@ -45,7 +92,7 @@ public final class JsonParser {
       throw new IllegalArgumentException(
           "JSON document too large (" + text.length() + " characters, at most " + MAX_CHARS + ")");
     }
-    JsonParser p = new JsonParser(text);
+    JsonParser p = new JsonParser(text, false);
     p.ws();
     Object v = p.value();
     p.ws();
@@ -73,6 +120,7 @@ public final class JsonParser {
   }
 
   private Object value() {
+    cutIfAtEnd();
     if (i >= s.length()) {
       throw new IllegalArgumentException("unexpected end of JSON");
     }
@@ -91,6 +139,9 @@ public final class JsonParser {
       if (s.startsWith(lit, i)) {
         i += lit.length();
         return lit.equals("null") ? null : Boolean.valueOf(lit);
+      }
+      if (prefix && lit.startsWith(s.substring(i, Math.min(s.length(), i + lit.length())))) {
+        throw new Cut(null);
       }
     }
     int start = i;
@@ -111,6 +162,7 @@ public final class JsonParser {
         throw new IllegalArgumentException("bad number at offset " + start + ": digit expected");
       }
     }
+    cutIfAtEnd(); // A number that runs to the cut may have had more digits.
     double d = Double.parseDouble(s.substring(start, i));
     if (Double.isInfinite(d)) {
       // 1e999: nothing here has a use for it, and it could not be written back.
@@ -121,6 +173,7 @@ public final class JsonParser {
 
   /** Consumes one or more digits; false when there was none. */
   private boolean digits() {
+    cutIfAtEnd();
     int from = i;
     while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
       i++;
@@ -144,20 +197,33 @@ public final class JsonParser {
       depth--;
       return m;
     }
-    do {
-      ws();
-      int at = i;
-      String k = string();
-      ws();
-      expect(':');
-      ws();
-      if (m.containsKey(k)) {
-        throw new IllegalArgumentException("duplicate key at offset " + at);
+    String k = null;
+    try {
+      do {
+        k = null;
+        ws();
+        int at = i;
+        String key = string();
+        ws();
+        expect(':');
+        ws();
+        if (m.containsKey(key)) {
+          throw new IllegalArgumentException("duplicate key at offset " + at);
+        }
+        k = key;
+        m.put(k, value());
+        k = null;
+        ws();
+      } while (accept(','));
+      expect('}');
+    } catch (Cut cut) {
+      if (k != null && cut.partial != null) {
+        m.put(k, cut.partial);
+      } else if (k != null) {
+        m.remove(k);
       }
-      m.put(k, value());
-      ws();
-    } while (accept(','));
-    expect('}');
+      throw new Cut(m);
+    }
     depth--;
     return m;
   }
@@ -171,12 +237,19 @@ public final class JsonParser {
       depth--;
       return l;
     }
-    do {
-      ws();
-      l.add(value());
-      ws();
-    } while (accept(','));
-    expect(']');
+    try {
+      do {
+        ws();
+        l.add(value());
+        ws();
+      } while (accept(','));
+      expect(']');
+    } catch (Cut cut) {
+      if (cut.partial != null) {
+        l.add(cut.partial);
+      }
+      throw new Cut(l);
+    }
     depth--;
     return l;
   }
@@ -185,6 +258,7 @@ public final class JsonParser {
     expect('"');
     StringBuilder sb = new StringBuilder();
     while (true) {
+      cutIfAtEnd();
       if (i >= s.length()) {
         throw new IllegalArgumentException("unterminated string");
       }
@@ -199,6 +273,7 @@ public final class JsonParser {
         sb.append(c);
         continue;
       }
+      cutIfAtEnd();
       if (i >= s.length()) {
         throw new IllegalArgumentException("unterminated escape");
       }
@@ -227,6 +302,7 @@ public final class JsonParser {
         case 'u':
           int cp = 0;
           for (int k = 0; k < 4; k++) {
+            cutIfAtEnd();
             int d = i < s.length() ? hex(s.charAt(i++)) : -1;
             if (d < 0) {
               throw new IllegalArgumentException("bad unicode escape at offset " + (i - 1));
@@ -264,6 +340,7 @@ public final class JsonParser {
 
   private void expect(char c) {
     if (!accept(c)) {
+      cutIfAtEnd();
       throw new IllegalArgumentException("expected '" + c + "' at offset " + i);
     }
   }

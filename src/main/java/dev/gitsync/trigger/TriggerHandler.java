@@ -255,6 +255,20 @@ final class TriggerHandler implements NioHttpServer.Handler {
         List.of(Map.entry("Connection", "close")));
   }
 
+  /**
+   * A delivery larger than the listener holds: its signatures are computed as it streams in, for a
+   * sender that signs; a stranger without a sender's headers is refused at once (413).
+   */
+  @Override
+  public Optional<NioHttpServer.BodyStream> stream(NioHttpServer.Request head) {
+    if (!head.path().equals("/trigger")
+        || !head.method().equals("POST")
+        || Deliveries.source(head).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(StreamedMacs.start(head, secret.bytes()));
+  }
+
   @Override
   public void rejected(int status) {
     count.accept("unknown", status == 413 ? "too_large" : "bad_request");

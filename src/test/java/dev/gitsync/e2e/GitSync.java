@@ -94,6 +94,11 @@ final class GitSync {
     return Integer.parseInt(m.group(1));
   }
 
+  /** The JVM's process id (the launcher execs it). */
+  long pid() {
+    return process.pid();
+  }
+
   String out() {
     return read(stdout);
   }

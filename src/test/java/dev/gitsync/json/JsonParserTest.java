@@ -94,4 +94,31 @@ class JsonParserTest {
               .isInstanceOf(IllegalArgumentException.class);
         });
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void parsePrefix_keepsWhatIsCompleteBeforeTheCut() {
+    String doc =
+        "{\"ref\":\"refs/heads/main\",\"deleted\":false,\"repository\":{\"clone_url\":\"u\"},"
+            + "\"commits\":[{\"id\":\"a\",\"message\":\"one\"},{\"id\":\"b\",\"message\":\"two\"}]}";
+    for (int cut = 1; cut < doc.length(); cut++) {
+      Object o = JsonParser.parsePrefix(doc.substring(0, cut));
+      if (cut > doc.indexOf(",\"deleted\"")) {
+        assertThat((java.util.Map<String, Object>) o).containsEntry("ref", "refs/heads/main");
+      }
+      if (cut > doc.indexOf(",\"commits\"")) {
+        assertThat((java.util.Map<String, Object>) o)
+            .containsEntry("deleted", false)
+            .containsKey("repository");
+      }
+    }
+    assertThat(JsonParser.parsePrefix(doc)).isEqualTo(JsonParser.parse(doc));
+    assertThat((java.util.Map<String, Object>) JsonParser.parsePrefix("{\"a\":tr"))
+        .doesNotContainKey("a");
+    assertThatThrownBy(() -> JsonParser.parsePrefix("{\"a\":x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonParser.parsePrefix("{\"a\":1,\"a\":2"))
+        .as("a duplicate before the cut")
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
