@@ -601,17 +601,7 @@ public final class NioHttpServer implements AutoCloseable {
       return;
     }
     if (len - headEnd < length) {
-      boolean expects =
-          head.first("expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
-      if (expects && !c.sentContinue && head.version.equals("HTTP/1.1")) {
-        c.sentContinue = true;
-        try {
-          c.ch.write(
-              ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-        } catch (IOException e) {
-          close(c);
-        }
-      }
+      continueIfExpected(c, head);
       return;
     }
     byte[] body = new byte[(int) length];
@@ -640,12 +630,10 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   /**
-   * A streamed body: the bytes that came since the last read go to the handler's stream; only the
-   * first {@link Limits#maxBody} are kept in the buffer. Once the whole body went through, the
-   * request is handled, and the connection closes after the answer (what a client sends after a
-   * streamed body is not read).
+   * Sends {@code 100 Continue} once to an HTTP/1.1 client that asked for it before its body; false
+   * when the connection failed (and was closed).
    */
-  private void streamBody(Conn c, Head head, int headEnd) {
+  private boolean continueIfExpected(Conn c, Head head) {
     boolean expects =
         head.first("expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
     if (expects && !c.sentContinue && head.version.equals("HTTP/1.1")) {
@@ -655,8 +643,21 @@ public final class NioHttpServer implements AutoCloseable {
             ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
       } catch (IOException e) {
         close(c);
-        return;
+        return false;
       }
+    }
+    return true;
+  }
+
+  /**
+   * A streamed body: the bytes that came since the last read go to the handler's stream; only the
+   * first {@link Limits#maxBody} are kept in the buffer. Once the whole body went through, the
+   * request is handled, and the connection closes after the answer (what a client sends after a
+   * streamed body is not read).
+   */
+  private void streamBody(Conn c, Head head, int headEnd) {
+    if (!continueIfExpected(c, head)) {
+      return;
     }
     byte[] buf = c.in.array();
     int len = c.in.position();

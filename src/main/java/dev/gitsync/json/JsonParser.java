@@ -57,21 +57,29 @@ public final class JsonParser {
    * @throws IllegalArgumentException on malformed input before the cut
    */
   public static Object parsePrefix(String text) {
+    checkSize(text);
+    try {
+      return new JsonParser(text, true).document();
+    } catch (Cut cut) {
+      return cut.partial;
+    }
+  }
+
+  /** One value and nothing after it but white space. */
+  private Object document() {
+    ws();
+    Object v = value();
+    ws();
+    if (i != s.length()) {
+      throw new IllegalArgumentException("trailing data at offset " + i);
+    }
+    return v;
+  }
+
+  private static void checkSize(String text) {
     if (text.length() > MAX_CHARS) {
       throw new IllegalArgumentException(
           "JSON document too large (" + text.length() + " characters, at most " + MAX_CHARS + ")");
-    }
-    JsonParser p = new JsonParser(text, true);
-    try {
-      p.ws();
-      Object v = p.value();
-      p.ws();
-      if (p.i != text.length()) {
-        throw new IllegalArgumentException("trailing data at offset " + p.i);
-      }
-      return v;
-    } catch (Cut cut) {
-      return cut.partial;
     }
   }
 
@@ -88,18 +96,8 @@ public final class JsonParser {
    * @throws IllegalArgumentException on malformed input
    */
   public static Object parse(String text) {
-    if (text.length() > MAX_CHARS) {
-      throw new IllegalArgumentException(
-          "JSON document too large (" + text.length() + " characters, at most " + MAX_CHARS + ")");
-    }
-    JsonParser p = new JsonParser(text, false);
-    p.ws();
-    Object v = p.value();
-    p.ws();
-    if (p.i != text.length()) {
-      throw new IllegalArgumentException("trailing data at offset " + p.i);
-    }
-    return v;
+    checkSize(text);
+    return new JsonParser(text, false).document();
   }
 
   /** Parses a JSON object, or returns an empty map when the text is not one. */

@@ -328,8 +328,12 @@ class LeaderElectionIT {
     await().atMost(30, SECONDS).until(() -> announcementsOf(h0) == 1);
 
     pods.get("pod-a").signal("STOP");
+    long stopped = System.nanoTime();
     String h1 = repo.commit("file.txt", "while a is paused");
     await("b leads").atMost(60, SECONDS).until(() -> "pod-b".equals(leader()));
+    System.out.printf(
+        "--notify-lease-duration=3s: leader paused, taken over %.1f s later%n",
+        (System.nanoTime() - stopped) / 1e9);
     await("b announces").atMost(60, SECONDS).until(() -> announcementsOf(h1) == 1);
     pods.get("pod-a").signal("CONT");
     await("a resumes and publishes").atMost(60, SECONDS).until(() -> published("pod-a").equals(h1));

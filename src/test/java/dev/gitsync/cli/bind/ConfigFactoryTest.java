@@ -447,6 +447,19 @@ class ConfigFactoryTest {
     otherRef[2] = "--ref=dev";
     assertThat(config(env, otherRef).notifications().leaderElection().orElseThrow().lease())
         .isNotEqualTo(le.lease());
+    assertThat(le.leaseDuration()).isEqualTo(java.time.Duration.ofSeconds(15));
+    String[] shorter = java.util.Arrays.copyOf(args, args.length + 1);
+    shorter[args.length] = "--notify-lease-duration=6s";
+    assertThat(config(env, shorter).notifications().leaderElection().orElseThrow().leaseDuration())
+        .isEqualTo(java.time.Duration.ofSeconds(6));
+    for (String bad : List.of("2s", "1500ms", "11m", "4.5s")) {
+      shorter[args.length] = "--notify-lease-duration=" + bad;
+      assertThat(errors(env, shorter))
+          .as(bad)
+          .singleElement()
+          .asString()
+          .contains("--notify-lease-duration: must be whole seconds from 3s to 10m");
+    }
 
     assertThat(errors(Map.of(), args))
         .singleElement()
