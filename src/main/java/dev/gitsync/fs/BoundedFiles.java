@@ -40,6 +40,32 @@ public final class BoundedFiles {
     }
   }
 
+  /**
+   * Why reading {@code file} failed, in a few words and without the path (for a message that names
+   * the path and the flag itself): "no such file", "permission denied", "a directory", "too large
+   * (more than N bytes)", "not valid UTF-8".
+   */
+  public static String reason(Path file, IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (Files.isDirectory(file)) {
+      return "a directory, not a file";
+    }
+    String m = String.valueOf(e.getMessage());
+    String prefix = file + " is ";
+    if (m.startsWith(prefix)) {
+      return m.substring(prefix.length());
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return m.replace(file.toString(), "").replaceFirst("^[:\\s]+", "");
+  }
+
   /** The file's bytes, at most {@code max} of them. */
   public static byte[] readBytes(Path file, int max) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {

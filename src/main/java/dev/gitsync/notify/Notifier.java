@@ -58,6 +58,7 @@ public final class Notifier implements AutoCloseable {
   private final Map<String, Instant> skipLogged = new HashMap<>();
   private final Map<String, Integer> skipped = new HashMap<>();
   private long notifyFileStamp = -1;
+  private boolean warnedNoSinks;
   private final String repo;
   private final String ref;
   private final Optional<RepoLinks> links;
@@ -137,7 +138,8 @@ public final class Notifier implements AutoCloseable {
       try {
         all.addAll(readFile(file.get()));
       } catch (IOException e) {
-        errs.add("can't read --notify-file " + file.get() + ": " + e.getMessage());
+        errs.add(
+            "--notify-file: can't read " + file.get() + ": " + BoundedFiles.reason(file.get(), e));
       }
     }
     for (int i = 0; i < all.size(); i++) {
@@ -148,7 +150,7 @@ public final class Notifier implements AutoCloseable {
         for (Map.Entry<String, Optional<Path>> f : files.entrySet()) {
           if (f.getValue().isPresent() && !Files.isReadable(f.getValue().get())) {
             errs.add(
-                "notification URL #"
+                "--notify: notification URL #"
                     + (i + 1)
                     + ": "
                     + f.getKey()
@@ -158,7 +160,7 @@ public final class Notifier implements AutoCloseable {
           }
         }
       } catch (IllegalArgumentException e) {
-        errs.add("notification URL #" + (i + 1) + ": " + e.getMessage());
+        errs.add("--notify: notification URL #" + (i + 1) + ": " + e.getMessage());
       }
     }
     return errs;
@@ -267,6 +269,14 @@ public final class Notifier implements AutoCloseable {
       }
     }
     state.sinks().retain(wanted.keySet());
+    if (wanted.isEmpty() && !warnedNoSinks) {
+      warnedNoSinks = true;
+      log.error(
+          settings.file().map(f -> "--notify-file " + f + " holds no URL").orElse("no URL"),
+          "no notification sink is configured; nothing will be sent until one is");
+    } else if (!wanted.isEmpty()) {
+      warnedNoSinks = false;
+    }
     for (Sink s : wanted.values()) {
       if (!workers.containsKey(s.id())) {
         SinkWorker w =

@@ -47,6 +47,12 @@ public final class NotifyTest {
       out.println("FAILED  reading the sinks: " + redactor.redact(String.valueOf(e.getMessage())));
       return 1;
     }
+    if (sinks.isEmpty()) {
+      out.println(
+          "FAILED  no notification sink is configured: --notify and $GITSYNC_NOTIFY are empty"
+              + settings.file().map(f -> " and --notify-file " + f + " holds no URL").orElse(""));
+      return 1;
+    }
     SinkStates running = new SinkStates();
     if (Files.exists(settings.dir().resolve("state.json"))) {
       try {
@@ -62,7 +68,7 @@ public final class NotifyTest {
             EventType.TEST,
             UUID.randomUUID().toString(),
             clock.instant(),
-            Redactor.redactUrls(repo),
+            repo.isEmpty() ? "(--repo not given)" : Redactor.redactUrls(repo),
             ref,
             "",
             "",

@@ -202,13 +202,14 @@ class LeaderElectionIT {
   @Test
   void whileTheApiRefuses_everyReplicaSends_andSaysWhy() throws Exception {
     api.mode = FakeKubeApi.Mode.FORBIDDEN;
-    start("pod-a", "--notify-lease-duration=3s");
-    start("pod-b", "--notify-lease-duration=3s");
+    start("pod-a", "--notify-lease-duration=6s");
+    start("pod-b", "--notify-lease-duration=6s");
     String h0 = repo.head();
     awaitPublishedEverywhere(h0);
     String h1 = repo.commit("file.txt", "one");
     awaitPublishedEverywhere(h1);
-    await().atMost(30, SECONDS).until(() -> coverage().getOrDefault(h1, 0) >= 2);
+    // Each pod sends as if alone once every call has failed for four leases (24 s).
+    await().atMost(90, SECONDS).until(() -> coverage().getOrDefault(h1, 0) >= 2);
     for (GitSync g : pods.values()) {
       assertThat(g.err()).contains("can't use the notify lease", "grant get and update on leases");
       assertThat(g.err()).contains("this pod sends notifications as if alone");
@@ -317,9 +318,9 @@ class LeaderElectionIT {
   @Test
   void aLeaderPausedPastItsLease_announcesNothingWhenItResumes() throws Exception {
     failSink();
-    start("pod-a", "--notify-lease-duration=3s");
+    start("pod-a", "--notify-lease-duration=6s");
     await().atMost(60, SECONDS).until(() -> "pod-a".equals(leader()));
-    start("pod-b", "--notify-lease-duration=3s");
+    start("pod-b", "--notify-lease-duration=6s");
     String h0 = repo.head();
     awaitPublishedEverywhere(h0);
     await()
@@ -332,7 +333,7 @@ class LeaderElectionIT {
     String h1 = repo.commit("file.txt", "while a is paused");
     await("b leads").atMost(60, SECONDS).until(() -> "pod-b".equals(leader()));
     System.out.printf(
-        "--notify-lease-duration=3s: leader paused, taken over %.1f s later%n",
+        "--notify-lease-duration=6s: leader paused, taken over %.1f s later%n",
         (System.nanoTime() - stopped) / 1e9);
     await("b announces").atMost(60, SECONDS).until(() -> announcementsOf(h1) == 1);
     pods.get("pod-a").signal("CONT");
@@ -352,9 +353,9 @@ class LeaderElectionIT {
   void aReplicaThatLeadsFollowsAndLeadsAgain_continuesFromTheRecord_andLosesNothing()
       throws Exception {
     failSink();
-    start("pod-a", "--notify-lease-duration=3s");
+    start("pod-a", "--notify-lease-duration=6s");
     await().atMost(60, SECONDS).until(() -> "pod-a".equals(leader()));
-    start("pod-b", "--notify-lease-duration=3s");
+    start("pod-b", "--notify-lease-duration=6s");
     String h0 = repo.head();
     awaitPublishedEverywhere(h0);
     await().atMost(30, SECONDS).until(() -> announcementsOf(h0) == 1);

@@ -300,6 +300,39 @@ class NotifyIT {
     assertThat(root.resolve(".gitsync-notify")).doesNotExist();
   }
 
+  /**
+   * As the docs run it: {@code kubectl exec … /git-sync --notify-file=… --notify-test} in a pod
+   * whose {@code --repo} is an argument of the running process, so only the image's environment
+   * ({@code GITSYNC_ROOT}) is there. A file without a URL is a failure, not "all sinks work".
+   */
+  @Test
+  void notifyTest_needsOnlyTheSinks_andFailsWhenThereIsNone() throws Exception {
+    rx.validator = Receiver::slack;
+    Path file = tmp.resolve("urls");
+    Files.writeString(file, "# Slack\nslack+" + rx.url("/services/T/B/FILESECRET11") + "\n");
+    GitSync.Result ok =
+        GitSync.run(
+            tmp, Map.of("GITSYNC_ROOT", root.toString()), "--notify-file=" + file, "--notify-test");
+    assertThat(ok.code()).as(ok.err() + ok.out()).isZero();
+    assertThat(ok.out()).contains("all notification sinks work");
+    Files.writeString(file, "# nothing here yet\n\n");
+    GitSync.Result none = GitSync.run(tmp, Map.of(), "--notify-file=" + file, "--notify-test");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.out())
+        .contains("FAILED  no notification sink is configured", "--notify-file " + file)
+        .doesNotContain("all notification sinks work");
+    // A running sidecar with such a file says so once.
+    g =
+        GitSync.start(
+            tmp, Map.of(), args("--period=100ms", "--notify-file=" + file).toArray(new String[0]));
+    await().atMost(30, SECONDS).until(() -> g.err().contains("no notification sink is configured"));
+    String next = repo.commit("file.txt", "later");
+    await()
+        .atMost(30, SECONDS)
+        .until(() -> next.equals(Disk.linkHashOrNull(root.resolve("remote"))));
+    assertThat(count(g.err(), "no notification sink is configured")).isEqualTo(1);
+  }
+
   @Test
   void gone410_disablesSinkWithOneLogLine() throws Exception {
     rx.validator = q -> new Receiver.Answer(410, "channel_is_archived");

@@ -66,7 +66,12 @@ public final class ConfigFactory {
     Source src = source(p, cwd, errs);
     Schedule sch = schedule(p, errs);
     String rootFlag = p.get(Options.ROOT);
-    if (rootFlag.isEmpty()) {
+    // --notify-test needs only the sinks: it runs where the docs say (kubectl exec into a pod whose
+    // --repo is an argument of the running process, not in its environment).
+    boolean notifyTest = p.get(Options.NOTIFY_TEST);
+    if (rootFlag.isEmpty() && notifyTest) {
+      rootFlag = cwd.toString();
+    } else if (rootFlag.isEmpty()) {
       errs.add("required flag: --root must be specified");
     } else {
       AbsPath root = AbsPath.of(rootFlag, cwd);
@@ -164,7 +169,7 @@ public final class ConfigFactory {
 
   private static Source source(ParsedOptions p, Path cwd, List<String> errs) {
     String repo = p.get(Options.REPO);
-    if (repo.isEmpty()) {
+    if (repo.isEmpty() && !p.get(Options.NOTIFY_TEST)) {
       errs.add("required flag: --repo must be specified");
     }
     String ref = ref(p, errs);
@@ -343,7 +348,11 @@ public final class ConfigFactory {
         errs.add("invalid flag: --trigger-secret-file " + secret + " is empty");
       }
     } catch (java.io.IOException e) {
-      errs.add("invalid flag: --trigger-secret-file: can't read " + secret + ": " + e.getMessage());
+      errs.add(
+          "invalid flag: --trigger-secret-file: can't read "
+              + secret
+              + ": "
+              + BoundedFiles.reason(file, e));
     }
     return bind == null
         ? Optional.empty()
@@ -444,7 +453,7 @@ public final class ConfigFactory {
     Optional<String> file = nonEmpty(p.get(Options.NOTIFY_FILE));
     for (String e :
         Notifier.validate(p.get(Options.NOTIFY), file.map(f -> AbsPath.of(f, cwd).path()))) {
-      errs.add("invalid flag: --notify: " + e);
+      errs.add("invalid flag: " + e);
     }
     if (p.get(Options.NOTIFY_FAILURE_THRESHOLD) < 1) {
       errs.add("invalid flag: --notify-failure-threshold must be at least 1");

@@ -514,4 +514,29 @@ class ConfigFactoryTest {
     assertThat(config("--touch-file=t").under(paths.root()).touchFile())
         .contains(Path.of("/real/root/t"));
   }
+
+  @Test
+  void unreadableFiles_nameTheirFlagAndTheCause() throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory("cf");
+    Path big = dir.resolve("big");
+    java.nio.file.Files.write(big, new byte[2 * 1024 * 1024]);
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--notify-file=/nonexistent/urls"))
+        .containsExactly("invalid flag: --notify-file: can't read /nonexistent/urls: no such file");
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--notify-file=" + dir))
+        .containsExactly(
+            "invalid flag: --notify-file: can't read " + dir + ": a directory, not a file");
+    assertThat(errors(Map.of(), "--repo=x", "--root=r", "--notify-file=" + big))
+        .singleElement()
+        .asString()
+        .startsWith("invalid flag: --notify-file: can't read " + big + ": too large");
+    assertThat(
+            errors(
+                Map.of(),
+                "--repo=x",
+                "--root=r",
+                "--trigger-bind=127.0.0.1:0",
+                "--trigger-secret-file=/nonexistent/secret"))
+        .contains(
+            "invalid flag: --trigger-secret-file: can't read /nonexistent/secret: no such file");
+  }
 }
