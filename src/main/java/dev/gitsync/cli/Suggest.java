@@ -4,21 +4,40 @@ package dev.gitsync.cli;
 final class Suggest {
   private Suggest() {}
 
-  /** The closest listed flag within a small edit distance, or null when nothing is close. */
+  /**
+   * The closest listed flag, or null when nothing is close: a flag the typed name begins (or that
+   * begins it, five characters at least), else one within a small edit distance (one edit for names
+   * of four characters or fewer, so {@code --foo} suggests nothing rather than {@code --root}); a
+   * name about chat services suggests {@code --notify}.
+   */
   static String nearestFlag(String typed) {
+    String t = typed.toLowerCase(java.util.Locale.ROOT);
+    if (t.length() >= 5) {
+      for (OptionDef o : Options.all()) {
+        if (o.visibility() != OptionDef.Visibility.HIDDEN
+            && (o.name().startsWith(t) || t.startsWith(o.name()) && o.name().length() >= 5)) {
+          return "--" + o.name();
+        }
+      }
+    }
+    for (String chat : new String[] {"slack", "teams", "discord", "mattermost", "chat", "alert"}) {
+      if (t.contains(chat)) {
+        return "--notify";
+      }
+    }
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (OptionDef o : Options.all()) {
       if (o.visibility() == OptionDef.Visibility.HIDDEN) {
         continue;
       }
-      int d = distance(typed.toLowerCase(), o.name());
+      int d = distance(t, o.name());
       if (d < bestDistance) {
         bestDistance = d;
         best = o.name();
       }
     }
-    int allowed = Math.max(2, typed.length() / 3);
+    int allowed = typed.length() <= 4 ? 1 : Math.max(2, typed.length() / 3);
     return best != null && bestDistance <= allowed ? "--" + best : null;
   }
 

@@ -53,7 +53,7 @@ public final class GoDuration {
     int at = 0;
     while (at < s.length()) {
       if (!m.find(at) || m.start() != at || m.group(1).isEmpty() || m.group(1).equals(".")) {
-        throw new IllegalArgumentException("time: invalid duration \"" + text + "\"");
+        throw new IllegalArgumentException(why(s, at, text));
       }
       nanos =
           nanos.add(
@@ -68,6 +68,30 @@ public final class GoDuration {
     }
     long n = nanos.longValue();
     return Duration.ofNanos(negative ? -n : n);
+  }
+
+  /** Go's words for what is wrong at {@code at}: a missing unit, an unknown one, or neither. */
+  private static String why(String s, int at, String text) {
+    int i = at;
+    int dots = 0;
+    while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+      dots += s.charAt(i) == '.' ? 1 : 0;
+      i++;
+    }
+    if (dots > 1 || i == at + dots) {
+      return "time: invalid duration \"" + text + "\"";
+    }
+    if (i > at && i == s.length()) {
+      return "time: missing unit in duration \"" + text + "\"";
+    }
+    int u = i;
+    while (u < s.length() && s.charAt(u) != '.' && !Character.isDigit(s.charAt(u))) {
+      u++;
+    }
+    if (i > at && u > i) {
+      return "time: unknown unit \"" + s.substring(i, u) + "\" in duration \"" + text + "\"";
+    }
+    return "time: invalid duration \"" + text + "\"";
   }
 
   /** Formats like Go's {@code Duration.String()}: {@code 10s}, {@code 2m0s}, {@code 250ms}. */

@@ -344,8 +344,24 @@ public final class ConfigFactory {
     }
     Path file = AbsPath.of(secret, cwd).path();
     try {
-      if (BoundedFiles.readString(file, BoundedFiles.SMALL).strip().isEmpty()) {
+      String value = BoundedFiles.readString(file, BoundedFiles.SMALL).strip();
+      if (value.isEmpty()) {
         errs.add("invalid flag: --trigger-secret-file " + secret + " is empty");
+      } else if (value.startsWith("replace-me")) {
+        errs.add(
+            "invalid flag: --trigger-secret-file "
+                + secret
+                + " holds the example's placeholder: put a secret of your own in it (openssl"
+                + " rand -hex 32) and give the forge the same");
+      } else if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET) {
+        errs.add(
+            "invalid flag: --trigger-secret-file "
+                + secret
+                + " holds a secret of "
+                + value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + " bytes: anyone who guesses it can start syncs, so use at least "
+                + MIN_SECRET
+                + " (openssl rand -hex 32)");
       }
     } catch (java.io.IOException e) {
       errs.add(
@@ -561,6 +577,9 @@ public final class ConfigFactory {
         ? Optional.empty()
         : Optional.of(new HookSettings(command, timeout, backoff));
   }
+
+  /** The shortest push-trigger secret accepted, in bytes. */
+  static final int MIN_SECRET = 16;
 
   /** An HTTP token (RFC 9110 §5.6.2): what a method or a header name may be. */
   private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";

@@ -332,7 +332,24 @@ class ConfigFactoryTest {
   void trigger_isOffByDefault_andEachMistakeNamesItsFlag(@org.junit.jupiter.api.io.TempDir Path t)
       throws Exception {
     assertThat(config().trigger()).isEmpty();
-    Path secret = java.nio.file.Files.writeString(t.resolve("s"), "hunter2-hunter2\n");
+    Path secret = java.nio.file.Files.writeString(t.resolve("s"), "hunter2-hunter2-hunter2\n");
+    Path weak = java.nio.file.Files.writeString(t.resolve("w"), "hunter2\n");
+    Path placeholder =
+        java.nio.file.Files.copy(
+            Path.of("deploy/examples/push-trigger/trigger-secret.txt"), t.resolve("p"));
+    for (Path bad : List.of(weak, placeholder)) {
+      assertThat(
+              errors(
+                  Map.of(),
+                  "--repo=https://example.com/r",
+                  "--root=r",
+                  "--trigger-bind=:9000",
+                  "--trigger-secret-file=" + bad))
+          .singleElement()
+          .asString()
+          .startsWith("invalid flag: --trigger-secret-file " + bad)
+          .containsAnyOf("a secret of 7 bytes", "the example's placeholder");
+    }
     Path empty = java.nio.file.Files.writeString(t.resolve("e"), "\n");
     String repo = "--repo=https://example.com/r";
     Config c =
