@@ -109,7 +109,8 @@ public final class Main {
         config.notifications().maxAge(),
         pod,
         env.getOrDefault("POD_NAMESPACE", ""),
-        config.groupWrite());
+        config.groupWrite(),
+        config.notifications().initialSync());
   }
 
   /**

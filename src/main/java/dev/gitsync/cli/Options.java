@@ -541,6 +541,23 @@ public final class Options {
                   "How long an undelivered notification is kept and retried (across restarts)"
                       + " before it is dropped. Not in upstream git-sync.")
               .def());
+  public static final Opt<Boolean> NOTIFY_INITIAL_SYNC =
+      register(
+          o(
+                  "notify-initial-sync",
+                  OptionType.BOOL,
+                  "true",
+                  "announce the commit the first sync of a fresh root publishes")
+              .env("GITSYNC_NOTIFY_INITIAL_SYNC")
+              .man(
+                  "Whether the first sync into a fresh root (a new pod's emptyDir, whose"
+                      + " notification state is empty) announces the commit it publishes. Turn it"
+                      + " off where pods come and go often (autoscaling, rolling updates) and the"
+                      + " same commit should not be announced by every new pod; new commits are"
+                      + " still announced. With --notify-leader-election the Lease already records"
+                      + " what was announced, so a new leader announces nothing twice either way."
+                      + " Not in upstream git-sync.")
+              .def());
   public static final Opt<String> NOTIFY_OUTBOX =
       register(
           o(

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param maxAge how long an undelivered notification is retried
  * @param test send a test message to every sink and exit
  * @param leaderElection coordinate with other replicas through a Lease, when set
+ * @param initialSync announce what the first sync of a fresh root publishes
  */
 public record NotifySettings(
     List<Secret> urls,
@@ -24,7 +25,8 @@ public record NotifySettings(
     Duration repeatInterval,
     Duration maxAge,
     boolean test,
-    Optional<LeaderElection> leaderElection) {
+    Optional<LeaderElection> leaderElection,
+    boolean initialSync) {
 
   /** True when any sink is configured. */
   public boolean enabled() {

@@ -77,6 +77,7 @@ public final class Notifier implements AutoCloseable {
    * @param pod the pod (or host) name
    * @param namespace the namespace, or empty
    * @param groupWrite make the outbox's directories and files group-writable
+   * @param initialSync announce what the first sync of a fresh root publishes
    */
   public record Settings(
       List<String> urls,
@@ -87,7 +88,32 @@ public final class Notifier implements AutoCloseable {
       Duration maxAge,
       String pod,
       String namespace,
-      boolean groupWrite) {}
+      boolean groupWrite,
+      boolean initialSync) {
+    /** Settings that announce the first sync too. */
+    public Settings(
+        List<String> urls,
+        Optional<Path> file,
+        Path dir,
+        int failureThreshold,
+        Duration repeatInterval,
+        Duration maxAge,
+        String pod,
+        String namespace,
+        boolean groupWrite) {
+      this(
+          urls,
+          file,
+          dir,
+          failureThreshold,
+          repeatInterval,
+          maxAge,
+          pod,
+          namespace,
+          groupWrite,
+          true);
+    }
+  }
 
   /**
    * A notifier; {@link #start()} loads the outbox and starts the sinks.
@@ -339,6 +365,13 @@ public final class Notifier implements AutoCloseable {
    */
   public synchronized Optional<String> announcementBase(String hash, String previous) {
     followRole();
+    if (!settings.initialSync() && policy.snapshot().announced().isEmpty()) {
+      // A fresh root's first sync (--notify-initial-sync=false): what it publishes counts as
+      // announced, so the chain continues from it and nothing is said now.
+      policy.adopt(hash);
+      state.policy(policy.snapshot());
+      log.info(0, "first sync of a fresh root not announced (--notify-initial-sync=false)");
+    }
     return role == Coordination.Role.FOLLOWER
         ? Optional.empty()
         : policy.announcementBase(hash, previous);
@@ -387,7 +420,15 @@ public final class Notifier implements AutoCloseable {
       return SendGate.Decision.SEND;
     }
     return switch (coordination.sendRole()) {
-      case SENDER -> SendGate.Decision.SEND;
+      case SENDER -> {
+        // Held while it was not known who sends, then this replica took over: if the record it
+        // took over already has this commit for this sink (a rolling update's new pod), it was
+        // announced.
+        Coordination.Announced recorded = coordination.announced().get(d.sinkId());
+        yield recorded != null && recorded.hash().equals(d.event().hash()) && d.attempts() == 0
+            ? SendGate.Decision.ANNOUNCED
+            : SendGate.Decision.SEND;
+      }
       case FOLLOWER -> SendGate.Decision.DROP;
       case UNDECIDED -> SendGate.Decision.HOLD;
     };

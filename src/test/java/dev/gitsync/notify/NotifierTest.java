@@ -311,4 +311,57 @@ class NotifierTest {
     settle();
     assertThat(types()).containsExactly("sync.failed");
   }
+
+  @Test
+  void initialSyncOff_aFreshRootsFirstSyncIsNotAnnounced_butTheNextCommitIs() throws Exception {
+    n =
+        new Notifier(
+            new Notifier.Settings(
+                List.of("generic+http://127.0.0.1:9/h"),
+                Optional.empty(),
+                tmp.resolve("outbox"),
+                2,
+                Duration.ofMinutes(30),
+                Duration.ofHours(24),
+                "pod-1",
+                "ns",
+                false,
+                false),
+            http,
+            log.log(),
+            time,
+            (sink, event, status, reason) -> observed.add(event + ":" + status + ":" + reason),
+            "https://github.com/o/r",
+            "main");
+    n.start();
+    String h1 = "1".repeat(40);
+    String h2 = "2".repeat(40);
+    assertThat(n.announcementBase(h1, "")).isEmpty();
+    n.synced(h1, "", Changes.NONE);
+    settle();
+    assertThat(http.requests()).isEmpty();
+    assertThat(log.text()).contains("first sync of a fresh root not announced");
+    assertThat(n.announcementBase(h2, h1)).hasValue(h1);
+    n.synced(h2, h1, Changes.NONE);
+    settle();
+    assertThat(types()).containsExactly("sync.succeeded");
+  }
+
+  @Test
+  void aHeldAnnouncement_thatTheRecordTakenOverAlreadyHas_isDropped() throws Exception {
+    Scripted c = new Scripted();
+    c.role = Coordination.Role.UNDECIDED;
+    notifier("generic+http://127.0.0.1:9/h");
+    n.coordinate(c);
+    String h1 = "1".repeat(40);
+    n.synced(h1, "", Changes.NONE);
+    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    String sink = dev.gitsync.notify.sink.SinkParser.parse("generic+http://127.0.0.1:9/h").id();
+    c.recorded = java.util.Map.of(sink, new Coordination.Announced(h1, 9));
+    c.sendRole = Coordination.Role.SENDER;
+    time.advance(Duration.ofSeconds(2));
+    settle();
+    assertThat(http.requests()).as("a rolling update's new pod repeats nothing").isEmpty();
+    assertThat(log.text()).contains("the replicas' record shows this sink has it already");
+  }
 }

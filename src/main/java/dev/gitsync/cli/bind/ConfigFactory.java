@@ -496,7 +496,8 @@ public final class ConfigFactory {
         p.get(Options.NOTIFY_REPEAT_INTERVAL),
         p.get(Options.NOTIFY_MAX_AGE),
         p.get(Options.NOTIFY_TEST),
-        election);
+        election,
+        p.get(Options.NOTIFY_INITIAL_SYNC));
   }
 
   /**

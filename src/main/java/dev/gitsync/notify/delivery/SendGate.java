@@ -14,7 +14,9 @@ public interface SendGate {
     /** Keep it, and ask again shortly (who sends is not known yet). */
     HOLD,
     /** Drop it: another replica sends it. */
-    DROP
+    DROP,
+    /** Drop it: the record this replica took over shows the sink has it already. */
+    ANNOUNCED
   }
 
   /** The decision for {@code d}, now. */

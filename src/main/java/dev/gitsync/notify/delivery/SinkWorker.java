@@ -245,6 +245,10 @@ public final class SinkWorker implements AutoCloseable {
         holding = false;
         drop(d, "not_leader", "another replica leads and sends it");
         return;
+      case ANNOUNCED:
+        holding = false;
+        drop(d, "not_leader", "the replicas' record shows this sink has it already");
+        return;
       default:
         holding = false;
     }
