@@ -39,7 +39,15 @@ class DeployIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sidecar", "slack", "init-container", "push-trigger", "replicas"})
+  @ValueSource(
+      strings = {
+        "sidecar",
+        "slack",
+        "init-container",
+        "push-trigger",
+        "replicas",
+        "slack-push-trigger"
+      })
   void example_rendersAndIsValid(String example) throws Exception {
     Path dir = DEPLOY.resolve("examples").resolve(example);
     String rendered =
@@ -114,5 +122,66 @@ class DeployIT {
     String web = rendered.substring(rendered.indexOf("image: nginxinc/"));
     web = web.substring(0, web.indexOf("volumes:"));
     assertThat(web).as("the web server's container").doesNotContain("serviceaccount");
+  }
+
+  /** What each component sets in the git-sync container. */
+  private static final java.util.Map<String, List<String>> SETS =
+      java.util.Map.of(
+          "slack", List.of("GITSYNC_NOTIFY_FILE", "mountPath: /etc/git-sync-notify"),
+          "push-trigger",
+              List.of(
+                  "GITSYNC_TRIGGER_BIND",
+                  "GITSYNC_TRIGGER_SECRET_FILE",
+                  "mountPath: /etc/git-sync-trigger",
+                  "containerPort: 8082"),
+          "replicas",
+              List.of(
+                  "GITSYNC_NOTIFY_LEADER_ELECTION",
+                  "GITSYNC_NOTIFY_LEASE_NAME",
+                  "mountPath: /var/run/secrets/kubernetes.io/serviceaccount"));
+
+  /**
+   * Layering components loses nothing: every pair (and all three) renders with every setting of
+   * each and of the base, without a deprecation warning. The examples used to restate whole args
+   * lists, so layering two silently dropped one's flags while its volume mount stayed.
+   */
+  @Test
+  void everyPairOfComponents_rendersTogether_andLosesNoSetting(
+      @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    List<List<String>> sets =
+        List.of(
+            List.of("slack", "push-trigger"),
+            List.of("slack", "replicas"),
+            List.of("push-trigger", "replicas"),
+            List.of("slack", "push-trigger", "replicas"));
+    for (List<String> set : sets) {
+      Path dir = Files.createDirectories(tmp.resolve(String.join("+", set)));
+      StringBuilder k =
+          new StringBuilder(
+              "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - "
+                  + dir.relativize(DEPLOY.resolve("base"))
+                  + "\ncomponents:\n");
+      for (String c : set) {
+        k.append("  - ")
+            .append(dir.relativize(DEPLOY.resolve("components").resolve(c)))
+            .append('\n');
+      }
+      Files.writeString(dir.resolve("kustomization.yaml"), k.toString());
+      String rendered =
+          Repo.run(
+              Path.of("/"), List.of("sh", "-c", "kubectl kustomize \"$0\" 2>&1", dir.toString()));
+      assertThat(rendered).as(set.toString()).doesNotContain("Warning", "deprecated");
+      String gitSync = rendered; // the names and paths checked belong to git-sync alone
+      for (String base :
+          List.of("GITSYNC_REPO", "GITSYNC_LINK", "GITSYNC_HTTP_BIND", "GITSYNC_MAX_FAILURES")) {
+        assertThat(gitSync).as(set + " keeps the base's " + base).contains(base);
+      }
+      for (String c : set) {
+        for (String what : SETS.get(c)) {
+          assertThat(gitSync).as(set + " keeps " + c + "'s " + what).contains(what);
+        }
+      }
+      assertThat(gitSync).as("no args to clobber").doesNotContain("args:");
+    }
   }
 }
