@@ -133,6 +133,39 @@ class ImageIT {
     return port;
   }
 
+  /**
+   * The README's example, as pasted (an empty directory, the image as its user), but for this
+   * host's podman flags (which the README names) and a local repository for GitHub's.
+   */
+  @Test
+  void theReadmesRunExample_worksAsPasted() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int at = readme.indexOf("podman load -i target/git-sync-image.tar");
+    List<String> lines = readme.substring(at, readme.indexOf("```", at)).lines().skip(1).toList();
+    assertThat(lines).hasSize(2);
+    int port = gitDaemon();
+    String run =
+        lines
+            .get(1)
+            .replace(
+                "podman run",
+                "podman run --runtime runc --network host --ulimit nofile="
+                    + nofile
+                    + ":"
+                    + nofile
+                    + " --ulimit nproc=32768:32768")
+            .replace("localhost/git-sync-java:dev", image)
+            .replace(
+                "https://github.com/kubernetes/git-sync", "git://127.0.0.1:" + port + "/remote");
+    Path work = Files.createDirectories(tmp.resolve("readme"));
+    GitSync g =
+        GitSync.startCommand(
+            work, java.util.Map.of(), List.of("sh", "-c", lines.get(0) + "\n" + run));
+    int code = g.waitFor(120);
+    assertThat(code).as(lines + "\n" + g.out() + g.err()).isZero();
+    assertThat(Disk.linkHash(work.resolve("out/remote"))).isEqualTo(first);
+  }
+
   @Test
   void versionHelp_andNoCurlAptOrOtherTools() throws Exception {
     GitSync.Result version = run(podman(image, "--version"));

@@ -336,7 +336,7 @@ class ConfigFactoryTest {
     Path weak = java.nio.file.Files.writeString(t.resolve("w"), "hunter2\n");
     Path placeholder =
         java.nio.file.Files.copy(
-            Path.of("deploy/examples/push-trigger/trigger-secret.txt"), t.resolve("p"));
+            Path.of("deploy/components/push-trigger/trigger-secret.txt"), t.resolve("p"));
     for (Path bad : List.of(weak, placeholder)) {
       assertThat(
               errors(
