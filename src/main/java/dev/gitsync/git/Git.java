@@ -138,13 +138,19 @@ public final class Git {
     run(root, "reset", "--soft", hash.hex(), "--");
   }
 
-  /** {@code git worktree add --force --detach <path> <hash> --no-checkout}. */
+  /**
+   * {@code git worktree add --force --force --detach <path> <hash> --no-checkout}. Twice: a {@code
+   * worktree add} killed halfway leaves its entry locked ("initializing") with no directory, {@code
+   * worktree prune} keeps locked entries, and a single {@code --force} refuses "a missing but
+   * locked worktree", so that commit could never be published again.
+   */
   public void worktreeAdd(Path root, Path path, CommitHash hash)
       throws GitException, InterruptedException {
     run(
         root,
         "worktree",
         "add",
+        "--force",
         "--force",
         "--detach",
         path.toString(),

@@ -41,6 +41,26 @@ class RecoveryIT {
     assertThat(Files.readString(link.resolve(".git"))).startsWith("gitdir: ../../.git/worktrees/");
   }
 
+  /**
+   * Found by chaos/run in CI: a kill -9 during {@code git worktree add} leaves its metadata locked
+   * ("initializing") with no directory; {@code worktree prune} keeps locked entries and a single
+   * {@code --force} refuses "a missing but locked worktree", so that commit could never be
+   * published again until the next one came.
+   */
+  @Test
+  void aWorktreeAddKilledHalfway_leavesALockThatDoesNotBlockThatCommitForever() throws Exception {
+    sync();
+    String second = repo.commit("file.txt", "two");
+    Path git = root.resolve(".git");
+    Repo.run(git, List.of("git", "fetch", "-q", repo.url(), "main"));
+    Path wt = root.resolve(".worktrees").resolve(second);
+    Repo.run(root, List.of("git", "worktree", "add", "-q", "--detach", wt.toString(), second));
+    Repo.run(root, List.of("git", "worktree", "lock", "--reason", "initializing", wt.toString()));
+    Repo.run(Path.of("/"), List.of("rm", "-rf", wt.toString()));
+    sync();
+    assertSynced(second, "two");
+  }
+
   @Test
   void nonEmptyRootThatIsNotARepo_isEmptiedButKept() throws Exception {
     Files.createDirectories(root.resolve("junk/dir"));
