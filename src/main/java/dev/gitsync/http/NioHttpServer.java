@@ -535,25 +535,8 @@ public final class NioHttpServer implements AutoCloseable {
    * trickles its request a byte at a time costs linear work, not a rescan per byte.
    */
   private void parse(Conn c) {
-    byte[] buf = c.in.array();
-    int len = c.in.position();
-    if (c.head == null) {
-      int headEnd = headEnd(buf, len, c.scanned);
-      c.scanned = Math.max(0, len - 2);
-      if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
-        refuse(c, 431, "request header fields too large");
-        return;
-      }
-      if (headEnd < 0) {
-        return;
-      }
-      try {
-        c.head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
-      } catch (IllegalArgumentException e) {
-        refuse(c, 400, "bad request: " + e.getMessage());
-        return;
-      }
-      c.headEnd = headEnd;
+    if (c.head == null && !readHead(c)) {
+      return;
     }
     Head head = c.head;
     int headEnd = c.headEnd;
@@ -568,55 +551,94 @@ public final class NioHttpServer implements AutoCloseable {
       refuse(c, 400, "bad request: " + e.getMessage());
       return;
     }
-    if (length > limits.maxBody() && c.stream == null) {
-      Optional<BodyStream> bs = Optional.empty();
-      if (length <= limits.maxStreamedBody()) {
-        bs =
-            handler.stream(
-                new Request(
-                    head.method,
-                    head.path,
-                    head.query,
-                    head.headers,
-                    new byte[0],
-                    c.remote,
-                    length,
-                    null));
-      }
-      if (bs.isEmpty()) {
-        long max = length > limits.maxStreamedBody() ? limits.maxStreamedBody() : limits.maxBody();
-        refuse(c, 413, "request body too large (at most " + max + " bytes)");
-        return;
-      }
-      c.stream = bs.get();
-      c.streamLength = length;
-      c.streamed = 0;
-      c.deadline =
-          c.requestStart
-              + limits.headTimeout().toNanos()
-              + length * 1_000_000_000L / STREAM_MIN_RATE;
+    if (length > limits.maxBody() && c.stream == null && !startStream(c, head, length)) {
+      return;
     }
     if (c.stream != null) {
       streamBody(c, head, headEnd);
       return;
     }
-    if (len - headEnd < length) {
+    if (c.in.position() - headEnd < length) {
       continueIfExpected(c, head);
       return;
     }
-    byte[] body = new byte[(int) length];
-    System.arraycopy(buf, headEnd, body, 0, (int) length);
-    // Keep what follows (a pipelined request) for later, in a buffer no bigger than it needs:
-    // what a request grew returns to the pool as soon as the request is complete.
-    int rest = len - headEnd - (int) length;
+    complete(c, head, headEnd, (int) length);
+  }
+
+  /** Finds and parses the head, once it is all there; false while incomplete or when refused. */
+  private boolean readHead(Conn c) {
+    byte[] buf = c.in.array();
+    int len = c.in.position();
+    int headEnd = headEnd(buf, len, c.scanned);
+    c.scanned = Math.max(0, len - 2);
+    if (headEnd < 0 ? len >= limits.maxHead() : headEnd > limits.maxHead()) {
+      refuse(c, 431, "request header fields too large");
+      return false;
+    }
+    if (headEnd < 0) {
+      return false;
+    }
+    try {
+      c.head = Head.parse(new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1));
+    } catch (IllegalArgumentException e) {
+      refuse(c, 400, "bad request: " + e.getMessage());
+      return false;
+    }
+    c.headEnd = headEnd;
+    return true;
+  }
+
+  /**
+   * A body over {@link Limits#maxBody}: streamed through the handler if it takes it (and it is
+   * within {@link Limits#maxStreamedBody}), else refused 413; false when refused.
+   */
+  private boolean startStream(Conn c, Head head, long length) {
+    Optional<BodyStream> bs = Optional.empty();
+    if (length <= limits.maxStreamedBody()) {
+      bs =
+          handler.stream(
+              new Request(
+                  head.method,
+                  head.path,
+                  head.query,
+                  head.headers,
+                  new byte[0],
+                  c.remote,
+                  length,
+                  null));
+    }
+    if (bs.isEmpty()) {
+      long max = length > limits.maxStreamedBody() ? limits.maxStreamedBody() : limits.maxBody();
+      refuse(c, 413, "request body too large (at most " + max + " bytes)");
+      return false;
+    }
+    c.stream = bs.get();
+    c.streamLength = length;
+    c.streamed = 0;
+    c.deadline =
+        c.requestStart + limits.headTimeout().toNanos() + length * 1_000_000_000L / STREAM_MIN_RATE;
+    return true;
+  }
+
+  /**
+   * A request whose body is all in the buffer: handled; what follows it (a pipelined request) is
+   * kept for later, in a buffer no bigger than it needs, so what a request grew returns to the pool
+   * as soon as the request is complete.
+   */
+  private void complete(Conn c, Head head, int headEnd, int length) {
+    byte[] buf = c.in.array();
+    int len = c.in.position();
+    byte[] body = new byte[length];
+    System.arraycopy(buf, headEnd, body, 0, length);
+    int rest = len - headEnd - length;
     int keep = Math.max(INITIAL_BUFFER, Integer.highestOneBit(Math.max(1, rest)) * 2);
     if (keep < c.in.capacity()) {
       ByteBuffer smaller = ByteBuffer.allocate(keep);
-      smaller.put(buf, headEnd + (int) length, rest);
+      smaller.put(buf, headEnd + length, rest);
       buffered -= c.in.capacity() - keep;
       c.in = smaller;
     } else {
-      System.arraycopy(buf, headEnd + (int) length, buf, 0, rest);
+      System.arraycopy(buf, headEnd + length, buf, 0, rest);
       c.in.position(rest);
     }
     c.head = null;

@@ -65,19 +65,7 @@ public final class ConfigFactory {
     List<String> errs = new ArrayList<>();
     Source src = source(p, cwd, errs);
     Schedule sch = schedule(p, errs);
-    String rootFlag = p.get(Options.ROOT);
-    // --notify-test needs only the sinks: it runs where the docs say (kubectl exec into a pod whose
-    // --repo is an argument of the running process, not in its environment).
-    boolean notifyTest = p.get(Options.NOTIFY_TEST);
-    if (rootFlag.isEmpty() && notifyTest) {
-      rootFlag = cwd.toString();
-    } else if (rootFlag.isEmpty()) {
-      errs.add("required flag: --root must be specified");
-    } else {
-      AbsPath root = AbsPath.of(rootFlag, cwd);
-      RootCheck.check(root, env.getOrDefault("HOME", "")).ifPresent(errs::add);
-      RootCheck.checkLink(root, src.link()).ifPresent(errs::add);
-    }
+    String rootFlag = root(p, cwd, env, src.link(), errs);
     if (p.get(Options.CHANGE_PERMISSIONS) != 0) {
       errs.add("invalid flag: --change-permissions is no longer supported (use --group-write)");
     }
@@ -166,6 +154,28 @@ public final class ConfigFactory {
       Config.GitGc gitGc,
       String link,
       Optional<AbsPath> sparse) {}
+
+  /**
+   * {@code --root}, checked: not a directory whose contents must not be emptied, no link inside it
+   * where cleanup would delete it. {@code --notify-test} needs only the sinks, so it runs where the
+   * docs say (kubectl exec into a pod whose --root is an argument of the running process): without
+   * a root it uses the working directory.
+   */
+  private static String root(
+      ParsedOptions p, Path cwd, Map<String, String> env, String link, List<String> errs) {
+    String rootFlag = p.get(Options.ROOT);
+    if (rootFlag.isEmpty() && p.get(Options.NOTIFY_TEST)) {
+      return cwd.toString();
+    }
+    if (rootFlag.isEmpty()) {
+      errs.add("required flag: --root must be specified");
+    } else {
+      AbsPath root = AbsPath.of(rootFlag, cwd);
+      RootCheck.check(root, env.getOrDefault("HOME", "")).ifPresent(errs::add);
+      RootCheck.checkLink(root, link).ifPresent(errs::add);
+    }
+    return rootFlag;
+  }
 
   private static Source source(ParsedOptions p, Path cwd, List<String> errs) {
     String repo = p.get(Options.REPO);

@@ -233,24 +233,8 @@ public final class SinkWorker implements AutoCloseable {
       drop(d, "expired", "not delivered within --notify-max-age");
       return;
     }
-    switch (gate.decide(d)) {
-      case HOLD:
-        if (!holding) {
-          holding = true;
-          log.info(1, "notification held: who sends is not known yet", "sink", sink.name());
-        }
-        finish(d, d.held(clock.instant().plus(HOLD)));
-        return;
-      case DROP:
-        holding = false;
-        drop(d, "not_leader", "another replica leads and sends it");
-        return;
-      case ANNOUNCED:
-        holding = false;
-        drop(d, "not_leader", "the replicas' record shows this sink has it already");
-        return;
-      default:
-        holding = false;
+    if (!passesGate(d)) {
+      return;
     }
     String threadKey = SinkStates.threadKey(sink.id(), d.event().repo(), d.event().ref());
     Verdict v;
@@ -304,6 +288,30 @@ public final class SinkWorker implements AutoCloseable {
         return;
       default:
         drop(d, "rejected", v.reason());
+    }
+  }
+
+  /** Asks the gate; false when the delivery was held or dropped (and finished here). */
+  private boolean passesGate(Delivery d) {
+    switch (gate.decide(d)) {
+      case HOLD:
+        if (!holding) {
+          holding = true;
+          log.info(1, "notification held: who sends is not known yet", "sink", sink.name());
+        }
+        finish(d, d.held(clock.instant().plus(HOLD)));
+        return false;
+      case DROP:
+        holding = false;
+        drop(d, "not_leader", "another replica leads and sends it");
+        return false;
+      case ANNOUNCED:
+        holding = false;
+        drop(d, "not_leader", "the replicas' record shows this sink has it already");
+        return false;
+      default:
+        holding = false;
+        return true;
     }
   }
 
