@@ -460,7 +460,8 @@ public final class Notifier implements AutoCloseable {
     reloadSinks();
     followRole();
     coordination.recordSuccess(clock.instant(), hash);
-    NotifyPolicy.Success s = policy.succeeded(hash, clock.instant());
+    NotifyPolicy.Success s =
+        policy.succeeded(hash, clock.instant(), role == Coordination.Role.SENDER);
     if (s == NotifyPolicy.Success.NOTHING) {
       return; // A poll that found nothing new: no event, no state to write.
     }

@@ -60,6 +60,10 @@ final class NotifyPolicy {
   private final int failureThreshold;
   private final Duration repeatInterval;
   private String announced;
+
+  /** The last commit a pass succeeded with (announced or not), so a poll repeats nothing. */
+  private String lastSynced;
+
   private boolean failing;
   private int failures;
   private Instant failingSince;
@@ -71,6 +75,7 @@ final class NotifyPolicy {
     this.failureThreshold = failureThreshold;
     this.repeatInterval = repeatInterval;
     this.announced = s.announced();
+    this.lastSynced = s.announced();
     this.failing = s.failing();
     this.failures = s.failures();
     this.failingSince = s.failingSince();
@@ -90,9 +95,20 @@ final class NotifyPolicy {
     return Optional.of(announced.isEmpty() ? previous : announced);
   }
 
-  /** A sync pass succeeded with {@code hash} published. */
+  /** A sync pass succeeded with {@code hash} published, by the replica that announces it. */
   Success succeeded(String hash, Instant now) {
-    if (!failing && hash.equals(announced)) {
+    return succeeded(hash, now, true);
+  }
+
+  /**
+   * A sync pass succeeded with {@code hash} published. Only the replica that sends ({@code
+   * announcing}) moves the chain of announcements on: one that follows, or does not know yet
+   * whether it leads, keeps the last commit it knows was announced, so that if it takes over and
+   * finds no record on the Lease (its predecessor stopped before writing one) it continues from
+   * there and loses nothing.
+   */
+  Success succeeded(String hash, Instant now, boolean announcing) {
+    if (!failing && hash.equals(announcing ? announced : lastSynced)) {
       return Success.NOTHING;
     }
     boolean recovered = failing && alerted;
@@ -102,7 +118,10 @@ final class NotifyPolicy {
     alerted = false;
     failures = 0;
     failingSince = null;
-    announced = hash;
+    lastSynced = hash;
+    if (announcing) {
+      announced = hash;
+    }
     return s;
   }
 
@@ -131,6 +150,7 @@ final class NotifyPolicy {
    */
   void adopt(String hash) {
     announced = hash;
+    lastSynced = hash;
   }
 
   /**
