@@ -372,14 +372,9 @@ class LeaderElectionIT {
     sinkFails = false;
     pods.get("pod-a").signal("CONT");
     await("a leads again").atMost(60, SECONDS).until(() -> "pod-a".equals(leader()));
+    // Whether b's record reached the Lease before a was paused or not (a pause within one renewal
+    // period leaves none), a continues from what it knows was announced: h5 is not lost.
     await("h5 announced").atMost(60, SECONDS).until(() -> announcementsOf(h5) == 1);
-    long takeovers =
-        pods.get("pod-a")
-            .err()
-            .lines()
-            .filter(l -> l.contains("taking over notifications"))
-            .count();
-    assertThat(takeovers).as("a read the record again when it led again").isGreaterThanOrEqualTo(1);
   }
 
   @Test
