@@ -39,6 +39,7 @@ import dev.gitsync.sync.SyncPass;
 import dev.gitsync.time.Time;
 import dev.gitsync.time.Wakeup;
 import dev.gitsync.trigger.TriggerServer;
+import dev.gitsync.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -193,6 +194,7 @@ final class Sidecar {
       throw new StartupException("can't write the private git config", e.getMessage());
     }
     gitEnv = genv.env();
+    stateDir = genv.dir();
     Git git = new Git(runner, config.git(), gitEnv, clock, log);
     try {
       log.info(
@@ -234,6 +236,7 @@ final class Sidecar {
     return wakeup;
   }
 
+  private Path stateDir;
   private List<HookRunner> hooks = List.of();
   private Optional<Notifier> notifier = Optional.empty();
 
@@ -267,6 +270,9 @@ final class Sidecar {
             gate(link),
             preserve,
             preflight(git, noRedirects));
+    if (config.verify().enabled()) {
+      pass.checking(startVerifier(life));
+    }
     SyncEvents events =
         new SyncEvents(
             metrics,
@@ -282,6 +288,30 @@ final class Sidecar {
             link.toString());
     return new SyncLoop(
         config.loop(), pass, log, clock, wakeup, paths.touchFile(), errorFile, events);
+  }
+
+  /** {@code --verify}: the keyring built and the programs found, or a startup error. */
+  private Verifier startVerifier(Lifecycle life) throws StartupException {
+    Verifier v =
+        life.own(
+            "signature verifier",
+            new Verifier(
+                config.verify(),
+                runner,
+                stateDir,
+                log.named("verify"),
+                metrics,
+                config.repo(),
+                config.ref()));
+    try {
+      v.start();
+    } catch (IOException e) {
+      throw new StartupException("can't verify signatures (--verify)", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("can't verify signatures (--verify)", "interrupted");
+    }
+    return v;
   }
 
   private Duration readyMaxAge() {

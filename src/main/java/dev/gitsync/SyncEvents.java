@@ -13,6 +13,7 @@ import dev.gitsync.notify.event.Changes;
 import dev.gitsync.notify.event.Commit;
 import dev.gitsync.sync.SyncListener;
 import dev.gitsync.sync.SyncPass;
+import dev.gitsync.sync.VerificationRefused;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,6 +151,33 @@ final class SyncEvents implements SyncListener {
       Thread.currentThread().interrupt();
       return Changes.NONE;
     }
+  }
+
+  @Override
+  public void refused(VerificationRefused.Refusal r, Duration took, int failCount) {
+    metrics.syncPass(Metrics.Status.ERROR, took);
+    if (notifier.isEmpty()) {
+      return;
+    }
+    List<Commit> claimed = new ArrayList<>();
+    try {
+      for (String[] l : git.within(DESCRIBE_TIMEOUT).log(root, "", r.commit(), 1)) {
+        claimed.add(new Commit(l[0], l[1], l[2]));
+      }
+    } catch (GitException | RuntimeException e) {
+      log.info(1, "can't describe the refused commit", "error", String.valueOf(e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    notifier
+        .get()
+        .refused(
+            r.commit(),
+            r.describe(),
+            r.signer(),
+            new Changes(claimed, 0, "", false),
+            failCount,
+            currentHash);
   }
 
   @Override

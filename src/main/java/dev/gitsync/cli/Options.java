@@ -946,6 +946,58 @@ public final class Options {
                       + " sync) and /healthz only says the process is alive. Not in upstream"
                       + " git-sync.")
               .def());
+  // Verification.
+  public static final Opt<String> VERIFY =
+      register(
+          o(
+                  "verify",
+                  OptionType.STRING,
+                  "none",
+                  "publish only signed commits: one of 'none', 'head', 'tag', 'tag-and-head', 'all'")
+              .env("GITSYNC_VERIFY")
+              .man(
+                  "Publish only what is signed by a trusted key (--verify-ssh-allowed-signers,"
+                      + " --verify-gpg-keys): \"head\" checks the commit to publish, \"tag\" that"
+                      + " --ref names an annotated tag with a good signature, \"tag-and-head\" both,"
+                      + " \"all\" every commit between the one published and the new one, merged"
+                      + " sides included (fetching what that range needs even with --depth; the first"
+                      + " sync checks the head). A refused commit is not checked out: the link stays"
+                      + " where it was, the pass fails (counting for --max-failures and readiness),"
+                      + " and a sync.verification_failed notification names the signer and the"
+                      + " reason. If not specified, this defaults to \"none\". Not in upstream"
+                      + " git-sync.")
+              .def());
+  public static final Opt<String> VERIFY_SSH_ALLOWED_SIGNERS =
+      register(
+          o(
+                  "verify-ssh-allowed-signers",
+                  OptionType.STRING,
+                  "",
+                  "an OpenSSH allowed_signers file of the SSH keys trusted by --verify")
+              .env("GITSYNC_VERIFY_SSH_ALLOWED_SIGNERS")
+              .man(
+                  "An OpenSSH allowed_signers file (ssh-keygen(1); what git's"
+                      + " gpg.ssh.allowedSignersFile reads: principals, cert-authority,"
+                      + " namespaces, valid-after and valid-before, judged at the commit's date as"
+                      + " git does) listing the SSH keys --verify trusts. Read again for every"
+                      + " verification, so a rotated Secret applies without a restart. Not in"
+                      + " upstream git-sync.")
+              .def());
+  public static final Opt<String> VERIFY_GPG_KEYS =
+      register(
+          o(
+                  "verify-gpg-keys",
+                  OptionType.STRING,
+                  "",
+                  "a file of the OpenPGP public keys trusted by --verify (armored or binary)")
+              .env("GITSYNC_VERIFY_GPG_KEYS")
+              .man(
+                  "A file of OpenPGP public keys, armored or binary, one or many, that --verify"
+                      + " trusts. git-sync builds a private, read-only keyring from it (never"
+                      + " $HOME or $GNUPGHOME) and builds it again when the file changes. Both key"
+                      + " files may be given: a signature verifies if either accepts it. Not in"
+                      + " upstream git-sync.")
+              .def());
   // Push trigger.
   public static final Opt<String> TRIGGER_BIND =
       register(

@@ -77,6 +77,7 @@ public record Config(
     HttpSettings http,
     NotifySettings notifications,
     Optional<TriggerSettings> trigger,
+    VerifySettings verify,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */

@@ -54,6 +54,16 @@ public final class Git {
     return new Git(runner, gitCommand, env, clock, log, when);
   }
 
+  /**
+   * The same operations with {@code extra} added to every process's environment (it wins over the
+   * private environment), e.g. {@code GIT_CONFIG_COUNT} entries and {@code GNUPGHOME}.
+   */
+  public Git withEnv(Map<String, String> extra) {
+    Map<String, String> merged = new java.util.HashMap<>(env);
+    merged.putAll(extra);
+    return new Git(runner, gitCommand, merged, clock, log, deadline);
+  }
+
   /** The same operations, with {@code limit} from now. */
   public Git within(Duration limit) {
     return until(clock.instant().plus(limit));
@@ -293,6 +303,56 @@ public final class Git {
 
   /** The widest commit subject {@link #log} returns, in columns. */
   public static final int MAX_SUBJECT = 300;
+
+  /**
+   * {@code git verify-commit --raw <hash>} or {@code git verify-tag --raw <hash>}: how it ended and
+   * what it wrote, whatever the exit status (a refused signature is an answer, not a failure). The
+   * object name is a hash, never a user value.
+   *
+   * @throws GitException when it could not be run or ran past its deadline
+   */
+  public Result verifySignature(Path root, boolean tag, CommitHash object)
+      throws GitException, InterruptedException {
+    String verb = tag ? "verify-tag" : "verify-commit";
+    Result r = exec(root, List.of(verb, "--raw", object.hex()));
+    if (r.timedOut()) {
+      throw failure(root, new String[] {verb, "--raw", object.hex()}, r);
+    }
+    return r;
+  }
+
+  /**
+   * The commits in {@code from..to} (or reachable from {@code to} when {@code from} is empty),
+   * newest first, at most {@code max}; each checked to be a hash.
+   */
+  public List<CommitHash> revList(Path root, String from, String to, int max)
+      throws GitException, InterruptedException {
+    String range = from.isEmpty() ? to : from + ".." + to;
+    List<CommitHash> out = new ArrayList<>();
+    for (String h : run(root, "rev-list", "--max-count=" + max, range, "--").split("\n")) {
+      if (!h.isBlank()) {
+        out.add(CommitHash.of(checkedHash(h.strip())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code git fetch --deepen=N} (or {@code --unshallow} when {@code n} is 0) of {@code ref} from
+   * {@code repo}, the user's values after {@code --end-of-options} as in {@link #fetch}.
+   */
+  public void deepen(Path root, String repo, String ref, int n)
+      throws GitException, InterruptedException {
+    run(
+        root,
+        "fetch",
+        "--no-progress",
+        "--no-auto-gc",
+        n > 0 ? "--deepen=" + n : "--unshallow",
+        "--end-of-options",
+        repo,
+        ref);
+  }
 
   /** {@code git diff --shortstat from to}. */
   public String diffShortstat(Path root, String from, String to)

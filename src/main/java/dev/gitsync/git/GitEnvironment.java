@@ -123,6 +123,11 @@ public final class GitEnvironment implements AutoCloseable {
     return env;
   }
 
+  /** The owner-only directory of this process's private state. */
+  public Path dir() {
+    return dir;
+  }
+
   /** The credential cache's socket. */
   public Path cacheSocket() {
     return cacheSocket;

@@ -73,6 +73,14 @@ public final class Metrics {
           Family.Type.COUNTER,
           "sink",
           "reason");
+  private final Family verifications =
+      new Family(
+          "git_sync_verify_total",
+          "Signature verifications of a commit to publish (--verify), partitioned by result (good,"
+              + " unsigned, bad, untrusted, expired, revoked, outside_validity, not_signed_tag,"
+              + " error)",
+          Family.Type.COUNTER,
+          "result");
   private final Family triggers =
       new Family(
           "git_sync_trigger_total",
@@ -117,6 +125,7 @@ public final class Metrics {
           notifications,
           notificationsDropped,
           triggers,
+          verifications,
           notifyLeader,
           leaseTransitions,
           leaseErrors);
@@ -174,6 +183,11 @@ public final class Metrics {
   /** Counts a push-trigger request. */
   public void trigger(String source, String result) {
     triggers.add(1, source, result);
+  }
+
+  /** Counts the outcome of verifying a commit to publish. */
+  public void verified(String result) {
+    verifications.add(1, result);
   }
 
   /** Counts an askpass call. */

@@ -517,6 +517,43 @@ public final class Notifier implements AutoCloseable {
     state.policy(policy.snapshot());
   }
 
+  /**
+   * A pass refused to publish {@code hash} ({@code --verify}), the {@code failures}-th failure in a
+   * row. Alerted once per refused commit ({@code sync.verification_failed}, not {@code
+   * sync.failed}); a follower leaves it to the leader when the leader is stuck too.
+   *
+   * @param reason the refusal, for people
+   * @param signer the signing key and identity, or empty when unsigned
+   * @param claimed the refused commit with the author and subject it claims
+   */
+  public synchronized void refused(
+      String hash, String reason, String signer, Changes claimed, int failures, String current) {
+    reloadSinks();
+    followRole();
+    boolean alerting = !(role == Coordination.Role.FOLLOWER && sharedOutage());
+    if (policy.refused(hash, failures, clock.instant(), alerting)) {
+      NotifyEvent e =
+          event(
+                  EventType.VERIFICATION_FAILED,
+                  hash,
+                  current,
+                  reason,
+                  failures,
+                  Duration.ZERO,
+                  claimed)
+              .withSigner(signer)
+              .withId(
+                  UUID.nameUUIDFromBytes(
+                          ("sync.verification_failed\n" + repo + "\n" + ref + "\n" + hash)
+                              .getBytes(StandardCharsets.UTF_8))
+                      .toString());
+      publish(e);
+    } else if (!alerting) {
+      log.info(1, "verification refusal left to the leader: it has not synced either");
+    }
+    state.policy(policy.snapshot());
+  }
+
   /** A hook failed; alerts once per hook and commit. */
   public synchronized void hookFailed(String hook, String hash, String error) {
     if (!policy.hookFailed(hook, hash)) {
@@ -593,6 +630,7 @@ public final class Notifier implements AutoCloseable {
         compareUrl,
         settings.pod(),
         settings.namespace(),
+        "",
         "");
   }
 

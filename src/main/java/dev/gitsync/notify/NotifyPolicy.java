@@ -14,7 +14,8 @@ import java.util.Optional;
  * fell between a flip and its announcement. Failures alert only after {@code failureThreshold}
  * consecutive failures, then at most once per {@code repeatInterval} while failing; the first
  * success after an alert recovers (with how long syncing was broken); a failing hook alerts once
- * per hook and commit. Only the notifier calls it, under its lock.
+ * per hook and commit; a commit refused by {@code --verify} alerts once. Only the notifier calls
+ * it, under its lock.
  */
 final class NotifyPolicy {
   /**
@@ -27,6 +28,7 @@ final class NotifyPolicy {
    * @param alerted whether a failure alert went out for this outage
    * @param lastAlert when the last failure alert went out, or null
    * @param hookAlerted per hook, the commit its last failure alert was about
+   * @param refused the last commit a verification refusal was alerted for, or empty
    */
   record Snapshot(
       String announced,
@@ -35,8 +37,9 @@ final class NotifyPolicy {
       Instant failingSince,
       boolean alerted,
       Instant lastAlert,
-      Map<String, String> hookAlerted) {
-    static final Snapshot EMPTY = new Snapshot("", false, 0, null, false, null, Map.of());
+      Map<String, String> hookAlerted,
+      String refused) {
+    static final Snapshot EMPTY = new Snapshot("", false, 0, null, false, null, Map.of(), "");
 
     Snapshot {
       hookAlerted = Map.copyOf(hookAlerted);
@@ -70,6 +73,7 @@ final class NotifyPolicy {
   private boolean alerted;
   private Instant lastAlert;
   private final Map<String, String> hookAlerted;
+  private String refused;
 
   NotifyPolicy(int failureThreshold, Duration repeatInterval, Snapshot s) {
     this.failureThreshold = failureThreshold;
@@ -82,6 +86,7 @@ final class NotifyPolicy {
     this.alerted = s.alerted();
     this.lastAlert = s.lastAlert();
     this.hookAlerted = new LinkedHashMap<>(s.hookAlerted());
+    this.refused = s.refused();
   }
 
   /**
@@ -145,6 +150,26 @@ final class NotifyPolicy {
   }
 
   /**
+   * A pass refused to publish {@code hash} ({@code --verify}), the {@code n}-th failure in a row:
+   * it counts as a failure (a later success recovers), and is alerted once per refused commit,
+   * restarts included, whatever the failure threshold (a refusal is not a flaky network).
+   */
+  boolean refused(String hash, int n, Instant now, boolean alerting) {
+    if (!failing) {
+      failing = true;
+      failingSince = now;
+    }
+    failures = n;
+    if (!alerting || hash.equals(refused)) {
+      return false;
+    }
+    refused = hash;
+    alerted = true;
+    lastAlert = now;
+    return true;
+  }
+
+  /**
    * Continues the chain of announcements from {@code hash} (what the previous leader announced), so
    * the next success announces the changes since it.
    */
@@ -183,6 +208,6 @@ final class NotifyPolicy {
 
   Snapshot snapshot() {
     return new Snapshot(
-        announced, failing, failures, failingSince, alerted, lastAlert, hookAlerted);
+        announced, failing, failures, failingSince, alerted, lastAlert, hookAlerted, refused);
   }
 }

@@ -94,7 +94,8 @@ final class NotifyState {
             instant(m.get("failing_since")),
             Boolean.TRUE.equals(m.get("alerted")),
             instant(m.get("last_alert")),
-            hooks);
+            hooks,
+            str(m.get("refused")));
     sinks.restore(m.get("threads"), m.get("disabled"));
     sinks.probeAllNow();
   }
@@ -124,6 +125,7 @@ final class NotifyState {
     m.put("alerted", p.alerted());
     m.put("last_alert", p.lastAlert() == null ? null : p.lastAlert().toString());
     m.put("hook_alerted", p.hookAlerted());
+    m.put("refused", p.refused());
     m.putAll(sinks.toJson());
     StringBuilder sb = new StringBuilder();
     Json.append(sb, m, null);

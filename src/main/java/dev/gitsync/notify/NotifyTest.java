@@ -82,6 +82,7 @@ public final class NotifyTest {
             "",
             settings.pod(),
             settings.namespace(),
+            "",
             "");
     int failed = 0;
     for (Sink s : sinks) {

@@ -19,4 +19,12 @@ public interface SyncListener {
 
   /** A pass failed; {@code failCount} counts consecutive failures. */
   void failed(Duration took, String error, int failCount);
+
+  /**
+   * A pass refused the fetched commit ({@code --verify}); a failure for everything that counts
+   * them, told apart so it is notified as what it is.
+   */
+  default void refused(VerificationRefused.Refusal refusal, Duration took, int failCount) {
+    failed(took, refusal.describe(), failCount);
+  }
 }

@@ -90,8 +90,12 @@ public final class SyncLoop {
           throw new InterruptedException("shutdown during sync");
         }
         failCount++;
-        listener.failed(
-            java.time.Duration.between(start, time.instant()), e.getMessage(), failCount);
+        Duration took = java.time.Duration.between(start, time.instant());
+        if (e instanceof VerificationRefused) {
+          listener.refused(((VerificationRefused) e).refusal(), took, failCount);
+        } else {
+          listener.failed(took, e.getMessage(), failCount);
+        }
         log.error(e.getMessage(), "error syncing repo, will retry", "failCount", failCount);
         int limit = settings.maxFailures();
         if (!synced && settings.initMaxFailures().isPresent()) {

@@ -50,6 +50,11 @@ public final class SyncPass implements Step {
   private final PublishGate gate;
   private final List<Path> preserve;
   private final Preflight preflight;
+  private CommitCheck check = CommitCheck.NONE;
+
+  /** The commit this process last verified with {@link #check}, so a poll verifies nothing. */
+  private CommitHash checked;
+
   private Instant deadline = Instant.MAX;
 
   private int syncCount;
@@ -82,6 +87,12 @@ public final class SyncPass implements Step {
     this.worktrees = root.resolve(".worktrees");
   }
 
+  /** Checks each fetched commit before it is checked out ({@code --verify}). */
+  public SyncPass checking(CommitCheck c) {
+    this.check = c;
+    return this;
+  }
+
   /**
    * What a pass did.
    *
@@ -112,6 +123,8 @@ public final class SyncPass implements Step {
       deep = true;
       throw new SyncException(
           log.redactor().redact(String.valueOf(e.getMessage())) + lowSpace(), e);
+    } catch (VerificationRefused e) {
+      throw e; // Nothing was touched: no reason to check the repository in depth.
     } catch (SyncException e) {
       deep = true;
       throw e;
@@ -158,6 +171,12 @@ public final class SyncPass implements Step {
         root.path(), settings.repo(), settings.ref(), settings.depth(), shallow, settings.filter());
     CommitHash remote = fetchedCommit();
     Optional<CommitHash> previous = currentHash;
+    if (!remote.equals(checked)) {
+      // Before anything of it is checked out; on the first pass too, so a volume published by a
+      // run without --verify is checked once.
+      check.check(git, root.path(), fetchedObject(remote), remote, currentHash);
+      checked = remote;
+    }
 
     AbsPath target = worktrees.resolve(remote.hex());
     if (currentHash.isPresent()
@@ -302,6 +321,13 @@ public final class SyncPass implements Step {
     lastFetched = fetched;
     lastPeeled = peeled;
     return peeled;
+  }
+
+  /** What the fetch got (an annotated tag's object, or the commit itself). */
+  private CommitHash fetchedObject(CommitHash peeled) {
+    return lastFetched != null && CommitHash.isHash(lastFetched)
+        ? CommitHash.of(lastFetched)
+        : peeled;
   }
 
   private String readFetchHead() throws IOException {

@@ -27,6 +27,25 @@ class NotifyPolicyTest {
   }
 
   @Test
+  void refused_alertsOncePerCommit_acrossRestarts_countsAsAFailure_andRecovers() {
+    NotifyPolicy p = policy(3, Duration.ofMinutes(1));
+    p.succeeded("h1", T0);
+    // Below the failure threshold, and whatever the repeat interval: a refusal alerts at once,
+    // once.
+    assertThat(p.refused("bad", 1, T0, true)).isTrue();
+    assertThat(p.refused("bad", 2, T0.plusSeconds(3600), true)).isFalse();
+    NotifyPolicy restarted = new NotifyPolicy(3, Duration.ofMinutes(1), p.snapshot());
+    assertThat(restarted.refused("bad", 1, T0.plusSeconds(7200), true)).isFalse();
+    assertThat(restarted.refused("worse", 2, T0.plusSeconds(7300), true)).isTrue();
+    // A follower leaving it to the leader records nothing, so it alerts if it takes over.
+    assertThat(restarted.refused("worst", 3, T0.plusSeconds(7400), false)).isFalse();
+    assertThat(restarted.refused("worst", 4, T0.plusSeconds(7500), true)).isTrue();
+    NotifyPolicy.Success s = restarted.succeeded("h2", T0.plusSeconds(7600));
+    assertThat(s.recovered()).isTrue();
+    assertThat(s.failures()).isEqualTo(4);
+  }
+
+  @Test
   void announcementBase_isTheLastCommitAnnounced_soAnnouncementsFormAChain() {
     NotifyPolicy p = policy(1, Duration.ofHours(1));
     assertThat(p.announcementBase("h1", "")).hasValue("");

@@ -40,7 +40,7 @@ class NotifyStateTest {
             .singleElement()
             .satisfies(name -> assertThat(name).startsWith("state.json.corrupt-"));
       }
-      s.policy(new NotifyPolicy.Snapshot("abc", false, 0, null, false, null, Map.of()));
+      s.policy(new NotifyPolicy.Snapshot("abc", false, 0, null, false, null, Map.of(), ""));
       assertThat(NotifyState.load(dir, false, log.log()).policy().announced()).isEqualTo("abc");
     }
   }

@@ -31,6 +31,7 @@ public final class Events {
         "",
         "web-1",
         "prod",
+        "",
         "");
   }
 
@@ -54,7 +55,8 @@ public final class Events {
         compare,
         e.pod(),
         e.namespace(),
-        e.hook());
+        e.hook(),
+        e.signer());
   }
 
   /** {@code n} commits with the given subject. */

@@ -17,11 +17,15 @@ import dev.gitsync.config.PayloadTemplate;
 import dev.gitsync.config.Secret;
 import dev.gitsync.config.SyncSignal;
 import dev.gitsync.config.TriggerSettings;
+import dev.gitsync.config.VerifySettings;
 import dev.gitsync.config.WebhookSettings;
 import dev.gitsync.fs.AbsPath;
 import dev.gitsync.fs.BoundedFiles;
 import dev.gitsync.git.GitEnvironment;
 import dev.gitsync.notify.Notifier;
+import dev.gitsync.verify.AllowedSigners;
+import dev.gitsync.verify.OpenPgpKeys;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +81,7 @@ public final class ConfigFactory {
     List<GitConfigEntry> gitConfig = gitConfig(p, errs);
     NotifySettings notify = notify(p, cwd, errs, leaderElection(p, src.repo(), env, errs));
     Optional<TriggerSettings> trigger = trigger(p, cwd, errs);
+    VerifySettings verify = verify(p, cwd, errs);
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
     }
@@ -127,6 +132,7 @@ public final class ConfigFactory {
             http,
             notify,
             trigger,
+            verify,
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -318,6 +324,76 @@ public final class ConfigFactory {
         p.get(Options.HTTP_METRICS),
         p.get(Options.HTTP_PPROF),
         p.get(Options.HTTP_READY_MAX_PERIODS));
+  }
+
+  /**
+   * {@code --verify}: a known mode, and for any mode but none at least one key file, each readable
+   * and well-formed (the line or the problem named).
+   */
+  private static VerifySettings verify(ParsedOptions p, Path cwd, List<String> errs) {
+    String flag = p.get(Options.VERIFY);
+    Optional<VerifySettings.Mode> mode = VerifySettings.Mode.of(flag);
+    if (mode.isEmpty()) {
+      errs.add(
+          "invalid flag: --verify must be one of none, head, tag, tag-and-head, all (got \""
+              + flag
+              + "\")");
+      return VerifySettings.NONE;
+    }
+    Optional<Path> ssh = keyFile(p.get(Options.VERIFY_SSH_ALLOWED_SIGNERS), cwd);
+    Optional<Path> gpg = keyFile(p.get(Options.VERIFY_GPG_KEYS), cwd);
+    if (mode.get() == VerifySettings.Mode.NONE) {
+      if (ssh.isPresent() || gpg.isPresent()) {
+        errs.add(
+            "invalid flag: --verify-ssh-allowed-signers and --verify-gpg-keys need --verify (head,"
+                + " tag, tag-and-head or all): without it nothing is verified");
+      }
+      return VerifySettings.NONE;
+    }
+    if (ssh.isEmpty() && gpg.isEmpty()) {
+      errs.add(
+          "invalid flag: --verify="
+              + flag
+              + " needs the trusted keys: --verify-ssh-allowed-signers (an OpenSSH allowed_signers"
+              + " file) or --verify-gpg-keys (OpenPGP public keys), or both");
+    }
+    ssh.ifPresent(
+        f -> {
+          try {
+            AllowedSigners a =
+                AllowedSigners.parse(BoundedFiles.readString(f, BoundedFiles.SMALL * 16));
+            if (a.entries().isEmpty()) {
+              errs.add("invalid flag: --verify-ssh-allowed-signers " + f + " lists no key");
+            }
+          } catch (IOException e) {
+            errs.add(
+                "invalid flag: --verify-ssh-allowed-signers: can't read "
+                    + f
+                    + ": "
+                    + BoundedFiles.reason(f, e));
+          } catch (IllegalArgumentException e) {
+            errs.add("invalid flag: --verify-ssh-allowed-signers " + f + ": " + e.getMessage());
+          }
+        });
+    gpg.ifPresent(
+        f -> {
+          try {
+            OpenPgpKeys.binary(BoundedFiles.readBytes(f, BoundedFiles.SMALL * 16));
+          } catch (IOException e) {
+            errs.add(
+                "invalid flag: --verify-gpg-keys: can't read "
+                    + f
+                    + ": "
+                    + BoundedFiles.reason(f, e));
+          } catch (IllegalArgumentException e) {
+            errs.add("invalid flag: --verify-gpg-keys " + f + ": " + e.getMessage());
+          }
+        });
+    return new VerifySettings(mode.get(), ssh, gpg);
+  }
+
+  private static Optional<Path> keyFile(String flag, Path cwd) {
+    return flag.isEmpty() ? Optional.empty() : Optional.of(AbsPath.of(flag, cwd).path());
   }
 
   /** The push-trigger listener: a bind address, a readable secret, a sane interval. */

@@ -10,6 +10,8 @@ public enum EventType {
   SYNC_RECOVERED("sync.recovered", "recovered"),
   /** An exec hook or the webhook failed. */
   HOOK_FAILED("hook.failed", "hook_failed"),
+  /** A fetched commit failed {@code --verify} and was not published (once per commit). */
+  VERIFICATION_FAILED("sync.verification_failed", "verification_failed"),
   /** Too many failures: git-sync exits. */
   GIVING_UP("sync.giving_up", "giving_up"),
   /** Sent by {@code --notify-test}. */

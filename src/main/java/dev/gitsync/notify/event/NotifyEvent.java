@@ -29,6 +29,7 @@ import java.util.Map;
  * @param pod the pod name (or host name)
  * @param namespace the pod's namespace, or empty
  * @param hook the hook's name, for hook failures
+ * @param signer for a refused commit, the signing key and identity ("" when unsigned)
  */
 public record NotifyEvent(
     EventType type,
@@ -48,7 +49,8 @@ public record NotifyEvent(
     String compareUrl,
     String pod,
     String namespace,
-    String hook) {
+    String hook,
+    String signer) {
 
   /** Copies the list. */
   public NotifyEvent {
@@ -75,7 +77,8 @@ public record NotifyEvent(
         compareUrl,
         pod,
         namespace,
-        name);
+        name,
+        signer);
   }
 
   /** A copy with another id. */
@@ -98,7 +101,32 @@ public record NotifyEvent(
         compareUrl,
         pod,
         namespace,
-        hook);
+        hook,
+        signer);
+  }
+
+  /** A copy naming the signer of a refused commit. */
+  public NotifyEvent withSigner(String who) {
+    return new NotifyEvent(
+        type,
+        id,
+        time,
+        repo,
+        ref,
+        hash,
+        previousHash,
+        error,
+        failures,
+        brokenFor,
+        commits,
+        moreCommits,
+        diffSummary,
+        commitUrl,
+        compareUrl,
+        pod,
+        namespace,
+        hook,
+        who);
   }
 
   /** The first seven digits of the hash. */
@@ -144,6 +172,7 @@ public record NotifyEvent(
     data.put("pod", pod);
     data.put("namespace", namespace);
     data.put("hook", hook);
+    data.put("signer", signer);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", type.wire());
     m.put("id", id);
@@ -189,7 +218,8 @@ public record NotifyEvent(
         str(d.get("compare_url")),
         str(d.get("pod")),
         str(d.get("namespace")),
-        str(d.get("hook")));
+        str(d.get("hook")),
+        str(d.get("signer")));
   }
 
   private static String str(Object o) {

@@ -54,6 +54,7 @@ final class Message {
         return Severity.GOOD;
       case SYNC_FAILED:
       case GIVING_UP:
+      case VERIFICATION_FAILED:
         return Severity.BAD;
       case HOOK_FAILED:
         return Severity.WARN;
@@ -67,7 +68,8 @@ final class Message {
     return event.type() == EventType.SYNC_FAILED
         || event.type() == EventType.GIVING_UP
         || event.type() == EventType.SYNC_RECOVERED
-        || event.type() == EventType.HOOK_FAILED;
+        || event.type() == EventType.HOOK_FAILED
+        || event.type() == EventType.VERIFICATION_FAILED;
   }
 
   /** The title, plain text (the repo's name and the ref are cut to sane lengths). */
@@ -100,6 +102,8 @@ final class Message {
         return "⚠️ " + e.hook() + " failed for " + what + " at " + e.shortHash();
       case GIVING_UP:
         return "🛑 git-sync gave up on " + what + " after " + plural(e.failures(), "failure");
+      case VERIFICATION_FAILED:
+        return "🚫 Refused to publish unverified commit " + e.shortHash() + " of " + what;
       default:
         return "🔔 Test notification from git-sync for " + what;
     }
@@ -118,6 +122,12 @@ final class Message {
     if (e.type() == EventType.GIVING_UP) {
       tail.add("The process exits now; Kubernetes will restart it.");
     }
+    if (e.type() == EventType.VERIFICATION_FAILED) {
+      tail.add(
+          "Signer: "
+              + (e.signer().isEmpty() ? "none (unsigned)" : m.esc(Text.cut(e.signer(), 200)))
+              + ". The published tree stays where it was.");
+    }
     List<String> links = new ArrayList<>();
     if (!e.compareUrl().isEmpty()) {
       links.add(m.link(e.compareUrl(), "Compare " + e.shortPrevious() + "…" + e.shortHash()));
@@ -130,7 +140,7 @@ final class Message {
     }
     int budget = max - String.join("\n", tail).length() - (tail.isEmpty() ? 0 : 1);
     List<String> head = new ArrayList<>();
-    if (e.type() == EventType.SYNC_SUCCEEDED) {
+    if (e.type() == EventType.SYNC_SUCCEEDED || e.type() == EventType.VERIFICATION_FAILED) {
       head.addAll(commitLines(m, budget));
     }
     if (!e.error().isEmpty() && budget > 20) {
@@ -230,6 +240,7 @@ final class Message {
     v.put("pod", e.pod());
     v.put("namespace", e.namespace());
     v.put("hook", e.hook());
+    v.put("signer", e.signer());
     v.put("time", e.time().toString());
     return v;
   }

@@ -67,6 +67,7 @@ public final class Providers {
             "",
             "",
             "",
+            "",
             "");
     for (SinkKind k : SinkKind.values()) {
       if (k == SinkKind.SLACKBOT) {

@@ -125,7 +125,7 @@ final class Teams implements Provider {
 
   private static List<Object> content(NotifyEvent e, Message msg, int commits, int errorMax) {
     List<Object> out = new ArrayList<>();
-    if (e.type() == EventType.SYNC_SUCCEEDED) {
+    if (e.type() == EventType.SYNC_SUCCEEDED || e.type() == EventType.VERIFICATION_FAILED) {
       List<Commit> shown = e.commits().subList(0, Math.min(commits, e.commits().size()));
       for (Commit c : shown) {
         out.add(
@@ -159,6 +159,14 @@ final class Teams implements Provider {
     }
     if (e.type() == EventType.GIVING_UP) {
       out.add(line(run("The process exits now; Kubernetes will restart it.")));
+    }
+    if (e.type() == EventType.VERIFICATION_FAILED) {
+      out.add(
+          line(
+              run(
+                  "Signer: "
+                      + (e.signer().isEmpty() ? "none (unsigned)" : Text.cut(e.signer(), 200))
+                      + ". The published tree stays where it was.")));
     }
     return out;
   }

@@ -74,7 +74,8 @@ class SinkWorkerTest {
             e.compareUrl(),
             e.pod(),
             e.namespace(),
-            e.hook());
+            e.hook(),
+            e.signer());
     Delivery d = new Delivery(outbox.nextSeq(), w.sink().id(), e, 0, clock.instant());
     outbox.write(d);
     w.enqueue(d);
