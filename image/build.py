@@ -41,7 +41,7 @@ UID = 65533
 # Programs the image runs, by package. Each keeps only the files named by its rule below; the
 # shared libraries they need come from the "lib" packages in their dependency closure.
 ROOTS = ["git", "openssh-client", "ca-certificates", "dash", "tini", "sed", "coreutils",
-         "libstdc++6"]
+         "libstdc++6", "gpg"]
 # git's shell scripts (git submodule, git-sh-setup) call these; nothing else from coreutils.
 COREUTILS = {"basename", "cat", "expr", "sort", "uname", "wc"}
 # Library packages that only serve programs the image leaves out.
@@ -157,7 +157,11 @@ def keep(package, rel):
             return base not in GIT_EXCLUDE and "/mergetools" not in rel
         return False
     if package == "openssh-client":
-        return rel in ("usr/bin/ssh", "etc/ssh/ssh_config")
+        # ssh-keygen verifies SSH-signed commits for --verify (git runs it).
+        return rel in ("usr/bin/ssh", "usr/bin/ssh-keygen", "etc/ssh/ssh_config")
+    if package == "gpg":
+        # Verifies OpenPGP-signed commits for --verify; no agent, dirmngr or keyboxd is needed.
+        return rel == "usr/bin/gpg"
     if package == "ca-certificates":
         return rel.startswith("usr/share/ca-certificates/") and rel.endswith(".crt")
     if package == "dash":

@@ -184,11 +184,19 @@ class ImageIT {
                 "/bin/sh",
                 image,
                 "-c",
-                "for c in curl wget apt apt-get dpkg perl python3 bash ssh-keysign su; do"
-                    + " command -v $c && exit 1; done; for c in git ssh tini sed; do command -v $c; done;"
+                "for c in curl wget apt apt-get dpkg perl python3 bash ssh-keysign su gpg-agent"
+                    + " dirmngr gpgconf; do command -v $c && exit 1; done; for c in git ssh tini sed"
+                    + " gpg ssh-keygen; do command -v $c; done;"
                     + " echo clean"));
     assertThat(tools.code()).as(tools.out() + tools.err()).isZero();
-    assertThat(tools.out()).contains("/usr/bin/git", "/usr/bin/ssh", "/usr/bin/tini", "clean");
+    assertThat(tools.out())
+        .contains(
+            "/usr/bin/git",
+            "/usr/bin/ssh",
+            "/usr/bin/tini",
+            "/usr/bin/gpg",
+            "/usr/bin/ssh-keygen",
+            "clean");
     String contents = Files.readString(Path.of(IMAGE_TAR).resolveSibling("image/contents.txt"));
     assertThat(contents).doesNotContainPattern("/(curl|wget|apt|apt-get|dpkg)\\n");
     assertThat(contents).contains("every shared library found");
@@ -283,6 +291,54 @@ class ImageIT {
     assertThat(out.resolve("remote/file.txt")).hasContent("one");
     assertThat(out.resolve("remote/sub/inner.txt")).hasContent("submodule");
     assertThat(Files.getOwner(out.resolve(".worktrees")).getName()).isIn("65533", "git-sync");
+  }
+
+  /**
+   * --verify in the image, as its user: git runs the image's gpg and ssh-keygen with the keys
+   * mounted from a Secret; a signed commit is published and an unsigned one refused.
+   */
+  @Test
+  void verify_signedCommitsOnly_withKeysFromASecret() throws Exception {
+    Signers keys = new Signers(tmp.resolve("keys"));
+    Path ssh = keys.sshKey("dev");
+    keys.gpgKey("release@example.com", "", "1y");
+    try {
+      Path secret = Files.createDirectories(tmp.resolve("verify-secret"));
+      Files.writeString(
+          secret.resolve("allowed_signers"), Signers.allowed("dev@example.com", "", ssh));
+      keys.exportArmored(secret.resolve("keys.asc"), "release@example.com");
+      String pgp = keys.gpgCommit(repo, "release@example.com", "gpg", "file.txt", "pgp-signed");
+      int port = gitDaemon();
+      List<String> verify =
+          podman(
+              "-v",
+              out + ":/git",
+              "-v",
+              secret + ":/etc/git-verify:ro",
+              image,
+              "--repo=git://127.0.0.1:" + port + "/remote",
+              "--one-time",
+              "--verify=all",
+              "--verify-ssh-allowed-signers=/etc/git-verify/allowed_signers",
+              "--verify-gpg-keys=/etc/git-verify/keys.asc");
+      GitSync.Result ok = run(verify);
+      assertThat(ok.code()).as(ok.err()).isZero();
+      assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(pgp);
+      String signed = keys.sshCommit(repo, ssh, "file.txt", "ssh-signed");
+      ok = run(verify);
+      assertThat(ok.code()).as(ok.err()).isZero();
+      assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(signed);
+
+      String unsigned = repo.commit("file.txt", "unsigned");
+      GitSync.Result refused = run(verify);
+      assertThat(refused.code()).isNotZero();
+      assertThat(refused.err())
+          .contains("refused to publish commit " + unsigned + ": unsigned")
+          .doesNotContain("gpg: ");
+      assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(signed);
+    } finally {
+      Signers.run(tmp, keys.gpgEnv(), "gpgconf", "--kill", "all");
+    }
   }
 
   @Test

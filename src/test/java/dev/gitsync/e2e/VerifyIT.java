@@ -246,6 +246,10 @@ class VerifyIT {
     keys.gpgKey("new@example.com", "", "1y");
     Path trusted = keys.exportArmored(tmp.resolve("trusted.asc"), "release@example.com");
     String good = keys.gpgCommit(repo, "release@example.com", "gpg", "f", "one");
+    Path ran = tmp.resolve("hook-ran");
+    Path hook = tmp.resolve("hook.sh");
+    Files.writeString(hook, "#!/bin/sh\necho \"$GITSYNC_HASH\" >> " + ran + "\n");
+    hook.toFile().setExecutable(true);
     g =
         GitSync.start(
             tmp,
@@ -258,9 +262,11 @@ class VerifyIT {
             "--verify-gpg-keys=" + trusted,
             "--notify=generic+" + rx.url("/hook"),
             "--http-bind=127.0.0.1:0",
-            "--http-metrics");
+            "--http-metrics",
+            "--exechook-command=" + hook);
     await().atMost(60, SECONDS).until(() -> Files.isSymbolicLink(root.resolve("remote")));
     assertThat(published()).isEqualTo(good);
+    await().atMost(60, SECONDS).until(() -> Files.exists(ran));
 
     String rotated = keys.gpgCommit(repo, "new@example.com", "gpg", "f", "两个 中文提交");
     await().atMost(60, SECONDS).until(() -> count(g.err(), "error syncing repo") >= 4);
@@ -273,6 +279,8 @@ class VerifyIT {
     assertThat(String.valueOf(data.get("commits"))).contains("两个 中文提交", "Test");
     assertThat(events("sync.failed")).isEmpty();
     assertThat(published()).isEqualTo(good);
+    // Hooks never run for a refused commit.
+    assertThat(Files.readString(ran)).isEqualTo(good + "\n");
     String metrics =
         java.net.http.HttpClient.newHttpClient()
             .send(
@@ -294,6 +302,7 @@ class VerifyIT {
     await().atMost(60, SECONDS).until(() -> !events("sync.recovered").isEmpty());
     assertThat(g.err()).contains("--verify-gpg-keys changed: keyring rebuilt");
     assertThat(events("sync.verification_failed")).hasSize(1);
+    await().atMost(60, SECONDS).until(() -> Files.readString(ran).contains(rotated));
   }
 
   private List<Map<String, Object>> events(String type) {
