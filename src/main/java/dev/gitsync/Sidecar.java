@@ -301,6 +301,7 @@ final class Sidecar {
                 stateDir,
                 log.named("verify"),
                 metrics,
+                clock,
                 config.repo(),
                 config.ref()));
     try {

@@ -171,12 +171,7 @@ public final class SyncPass implements Step {
         root.path(), settings.repo(), settings.ref(), settings.depth(), shallow, settings.filter());
     CommitHash remote = fetchedCommit();
     Optional<CommitHash> previous = currentHash;
-    if (!remote.equals(checked)) {
-      // Before anything of it is checked out; on the first pass too, so a volume published by a
-      // run without --verify is checked once.
-      check.check(git, root.path(), fetchedObject(remote), remote, currentHash);
-      checked = remote;
-    }
+    verify(remote, currentHash);
 
     AbsPath target = worktrees.resolve(remote.hex());
     if (currentHash.isPresent()
@@ -191,29 +186,7 @@ public final class SyncPass implements Step {
     boolean changed =
         currentHash.isEmpty() || !currentHash.get().equals(remote) || !current.get().equals(target);
     boolean first = syncCount == 0;
-    if (changed) {
-      log.info(
-          0,
-          "update required",
-          "ref",
-          settings.ref(),
-          "local",
-          str(currentHash),
-          "remote",
-          remote.hex(),
-          "syncCount",
-          syncCount);
-    } else {
-      log.info(
-          2,
-          "update not required",
-          "ref",
-          settings.ref(),
-          "remote",
-          remote.hex(),
-          "syncCount",
-          syncCount);
-    }
+    logDecision(changed, currentHash, remote);
     if (changed || first) {
       git.resetSoft(root.path(), remote);
       if (changed) {
@@ -239,6 +212,45 @@ public final class SyncPass implements Step {
     }
     syncCount++;
     return new Outcome(remote, changed, first, previous, target);
+  }
+
+  /**
+   * {@code --verify}: before anything of the fetched commit is checked out, on the first pass too
+   * (so a volume published by a run without it is checked once), and once per commit.
+   */
+  private void verify(CommitHash remote, Optional<CommitHash> published)
+      throws SyncException, InterruptedException {
+    if (!remote.equals(checked)) {
+      check.check(git, root.path(), fetchedObject(remote), remote, published);
+      checked = remote;
+    }
+  }
+
+  /** Upstream's "update required" (level 0) or "update not required" (level 2). */
+  private void logDecision(boolean changed, Optional<CommitHash> local, CommitHash remote) {
+    if (changed) {
+      log.info(
+          0,
+          "update required",
+          "ref",
+          settings.ref(),
+          "local",
+          str(local),
+          "remote",
+          remote.hex(),
+          "syncCount",
+          syncCount);
+    } else {
+      log.info(
+          2,
+          "update not required",
+          "ref",
+          settings.ref(),
+          "remote",
+          remote.hex(),
+          "syncCount",
+          syncCount);
+    }
   }
 
   /**

@@ -28,6 +28,7 @@ public final class AllowedSigners {
    * @param principals the principals field as written
    * @param certAuthority whether the key is a CA for certificates
    * @param validityWindow whether {@code valid-after} or {@code valid-before} is set
+   * @param validBefore when the key stops being valid, if set
    * @param keyType the key type
    * @param fingerprint {@code SHA256:} and the unpadded base64 SHA-256 of the key blob
    */
@@ -36,6 +37,7 @@ public final class AllowedSigners {
       String principals,
       boolean certAuthority,
       boolean validityWindow,
+      Optional<java.time.Instant> validBefore,
       String keyType,
       String fingerprint) {}
 
@@ -53,6 +55,16 @@ public final class AllowedSigners {
   /** The first entry for the key with {@code fingerprint}, if listed. */
   public Optional<Entry> byFingerprint(String fingerprint) {
     return entries.stream().filter(e -> e.fingerprint().equals(fingerprint)).findFirst();
+  }
+
+  /**
+   * Whether every entry of the key with {@code fingerprint} has a {@code valid-before} that has
+   * passed at {@code now} (false when the key is not listed, as for a certificate's key).
+   */
+  public boolean retired(String fingerprint, java.time.Instant now) {
+    List<Entry> mine = entries.stream().filter(e -> e.fingerprint().equals(fingerprint)).toList();
+    return !mine.isEmpty()
+        && mine.stream().allMatch(e -> e.validBefore().map(now::isAfter).orElse(false));
   }
 
   /**
@@ -90,6 +102,7 @@ public final class AllowedSigners {
     int k = 1;
     boolean ca = false;
     boolean window = false;
+    Optional<java.time.Instant> before = Optional.empty();
     if (!isKeyType(fields.get(1))) {
       for (String opt : options(fields.get(1))) {
         String name = opt.contains("=") ? opt.substring(0, opt.indexOf('=')) : opt;
@@ -98,8 +111,12 @@ public final class AllowedSigners {
             ca = true;
             break;
           case "valid-after":
+            window = true;
+            time(value(opt));
+            break;
           case "valid-before":
             window = true;
+            before = Optional.of(time(value(opt)));
             break;
           case "namespaces":
             break;
@@ -124,7 +141,7 @@ public final class AllowedSigners {
       throw new IllegalArgumentException(
           "the key is of type \"" + cut(inner) + "\", not " + cut(type));
     }
-    return new Entry(n, principals, ca, window, type, fingerprint(blob));
+    return new Entry(n, principals, ca, window, before, type, fingerprint(blob));
   }
 
   /** Whitespace-separated fields; a double-quoted stretch keeps its spaces. */
@@ -169,6 +186,38 @@ public final class AllowedSigners {
       }
     }
     return out;
+  }
+
+  private static String value(String opt) {
+    return unquote(opt.substring(opt.indexOf('=') + 1));
+  }
+
+  /**
+   * A time as ssh-keygen(1) reads it in allowed_signers: {@code YYYYMMDD} or {@code
+   * YYYYMMDDHHMM[SS]}, in the system's time zone unless it ends in {@code Z} (UTC).
+   */
+  static java.time.Instant time(String v) {
+    boolean utc = v.endsWith("Z") || v.endsWith("z");
+    String d = utc ? v.substring(0, v.length() - 1) : v;
+    if (!d.chars().allMatch(c -> c >= '0' && c <= '9')
+        || d.length() != 8 && d.length() != 12 && d.length() != 14) {
+      throw new IllegalArgumentException(
+          "\"" + cut(v) + "\" is not a time (YYYYMMDD or YYYYMMDDHHMM[SS], Z for UTC)");
+    }
+    try {
+      java.time.LocalDateTime t =
+          java.time.LocalDateTime.of(
+              Integer.parseInt(d.substring(0, 4)),
+              Integer.parseInt(d.substring(4, 6)),
+              Integer.parseInt(d.substring(6, 8)),
+              d.length() >= 12 ? Integer.parseInt(d.substring(8, 10)) : 0,
+              d.length() >= 12 ? Integer.parseInt(d.substring(10, 12)) : 0,
+              d.length() == 14 ? Integer.parseInt(d.substring(12, 14)) : 0);
+      return t.atZone(utc ? java.time.ZoneOffset.UTC : java.time.ZoneId.systemDefault())
+          .toInstant();
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException("\"" + cut(v) + "\" is not a valid date", e);
+    }
   }
 
   private static String unquote(String s) {

@@ -61,6 +61,7 @@ public final class Verifier implements CommitCheck, AutoCloseable {
   private final Path stateDir;
   private final Log log;
   private final Metrics metrics;
+  private final java.time.Clock clock;
   private final String repo;
   private final String ref;
   private Path noSigners;
@@ -81,9 +82,11 @@ public final class Verifier implements CommitCheck, AutoCloseable {
       Path stateDir,
       Log log,
       Metrics metrics,
+      java.time.Clock clock,
       String repo,
       String ref) {
     this.settings = settings;
+    this.clock = clock;
     this.runner = runner;
     this.stateDir = stateDir;
     this.log = log;
@@ -170,7 +173,29 @@ public final class Verifier implements CommitCheck, AutoCloseable {
       Git g, Path root, boolean tag, CommitHash object, Optional<AllowedSigners> allowed)
       throws GitException, InterruptedException {
     Result r = g.verifySignature(root, tag, object);
-    return Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
+    Verdict v = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
+    return v.good() ? stillValid(v, allowed) : v;
+  }
+
+  /**
+   * git judges an SSH key's {@code valid-before} at the date the commit claims, which whoever holds
+   * a retired key can set to the past: a key whose every allowed_signers line has a {@code
+   * valid-before} that passed signs nothing new, whatever the date says. (OpenPGP keys are judged
+   * now by gpg already: an expired key's signature is {@code EXPKEYSIG}.)
+   */
+  private Verdict stillValid(Verdict v, Optional<AllowedSigners> allowed) {
+    if (!v.signer().startsWith("SHA256:") || allowed.isEmpty()) {
+      return v;
+    }
+    String fingerprint = v.signer().split(" ", 2)[0];
+    if (allowed.get().retired(fingerprint, clock.instant())) {
+      return new Verdict(
+          Verdict.Result.OUTSIDE_VALIDITY,
+          v.signer(),
+          "the key's valid-before in --verify-ssh-allowed-signers has passed (the commit's date"
+              + " is the signer's to choose)");
+    }
+    return v;
   }
 
   /** The commits {@code --verify} checks, newest first. */

@@ -121,6 +121,17 @@ final class Signers {
         content);
   }
 
+  /** Commits a change signed with SSH {@code key}, claiming to be made at {@code date}. */
+  String sshCommitAt(Repo repo, Path key, String file, String content, String date)
+      throws IOException, InterruptedException {
+    return signedCommit(
+        repo,
+        Map.of("GIT_COMMITTER_DATE", date, "GIT_AUTHOR_DATE", date),
+        List.of("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key),
+        file,
+        content);
+  }
+
   /** Commits a change signed with the OpenPGP key of {@code email} (gpg {@code program}). */
   String gpgCommit(Repo repo, String email, String program, String file, String content)
       throws IOException, InterruptedException {

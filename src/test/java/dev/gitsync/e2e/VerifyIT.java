@@ -123,6 +123,14 @@ class VerifyIT {
             "valid-after/valid-before of its allowed_signers line 2",
             "old@example.com");
 
+    // The same retired key, the commit dated before its valid-before: git accepts it at the date
+    // the commit claims, git-sync does not (the date is the signer's to choose).
+    String backdated = keys.sshCommitAt(repo, retired, "f", "five", "2019-06-01T00:00:00Z");
+    r = once("--verify=head", "--verify-ssh-allowed-signers=" + allowed);
+    assertThat(r.err())
+        .contains(backdated, "\"result\":\"outside_validity\"", "valid-before", "has passed");
+    assertThat(published()).isEqualTo(good);
+
     // A signed commit whose content was changed afterwards, signature kept.
     String body = repo.git("cat-file", "commit", good);
     Path forged = tmp.resolve("forged");

@@ -34,6 +34,15 @@ class KeyFilesTest {
     assertThat(a.entries().get(1).validityWindow()).isTrue();
     assertThat(a.entries().get(2).certAuthority()).isTrue();
     assertThat(a.entries().get(2).line()).isEqualTo(5);
+    AllowedSigners retired = AllowedSigners.parse("old@x valid-before=\"20200101Z\" " + KEY + "\n");
+    String fp = retired.entries().get(0).fingerprint();
+    assertThat(retired.retired(fp, java.time.Instant.parse("2020-01-01T00:00:01Z"))).isTrue();
+    assertThat(retired.retired(fp, java.time.Instant.parse("2019-12-31T23:59:59Z"))).isFalse();
+    // Another line for the same key without an end keeps it valid.
+    AllowedSigners renewed =
+        AllowedSigners.parse("old@x valid-before=\"20200101Z\" " + KEY + "\nnew@x " + KEY + "\n");
+    assertThat(renewed.retired(fp, java.time.Instant.parse("2021-01-01T00:00:00Z"))).isFalse();
+    assertThat(a.retired("SHA256:unlisted", java.time.Instant.EPOCH)).isFalse();
   }
 
   @Test
@@ -48,6 +57,10 @@ class KeyFilesTest {
         .hasMessageContaining("of type \"ssh-ed25519\", not ssh-rsa");
     assertThatThrownBy(() -> AllowedSigners.parse("\"b@x " + KEY))
         .hasMessageContaining("quote is not closed");
+    assertThatThrownBy(() -> AllowedSigners.parse("b@x valid-before=\"2020-01-01\" " + KEY))
+        .hasMessageContaining("is not a time");
+    assertThatThrownBy(() -> AllowedSigners.parse("b@x valid-after=\"20201341\" " + KEY))
+        .hasMessageContaining("not a valid date");
   }
 
   @Test
