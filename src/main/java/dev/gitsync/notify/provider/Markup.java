@@ -174,6 +174,72 @@ interface Markup {
         }
       };
 
+  /**
+   * The Markdown subsets of DingTalk and WeCom: what Markdown may mean is backslash-escaped, and a
+   * zero-width space follows each {@code <} and {@code @}, so neither a WeCom {@code <@userid>}
+   * mention nor an {@code @mobile} (which DingTalk turns into a mention when the number is in
+   * {@code atMobiles}) can form from a commit's text.
+   */
+  Markup LITE_MARKDOWN =
+      new Markup() {
+        @Override
+        public String esc(String s) {
+          return MARKDOWN.esc(s).replace("<", "<" + ZWSP).replace("@", "@" + ZWSP);
+        }
+
+        @Override
+        public String link(String url, String text) {
+          return "[" + esc(text) + "](" + url.replace(")", "%29").replace(" ", "%20") + ")";
+        }
+
+        @Override
+        public String bold(String s) {
+          return "**" + s + "**";
+        }
+
+        @Override
+        public String code(String s) {
+          return "`" + s.replace("`", "'").replace("@", "@" + ZWSP) + "`";
+        }
+
+        @Override
+        public String codeBlock(String s) {
+          return "\n" + esc(s) + "\n";
+        }
+      };
+
+  /**
+   * The HTML subset of Telegram ({@code parse_mode=HTML}: only {@code &lt; &gt; &amp; &quot;} are
+   * entities, tags b, i, code, pre, a) and Matrix ({@code org.matrix.custom.html}).
+   */
+  Markup HTML =
+      new Markup() {
+        @Override
+        public String esc(String s) {
+          return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        }
+
+        @Override
+        public String link(String url, String text) {
+          return "<a href=\"" + esc(url).replace("\"", "&quot;") + "\">" + esc(text) + "</a>";
+        }
+
+        @Override
+        public String bold(String s) {
+          return "<b>" + s + "</b>";
+        }
+
+        @Override
+        public String code(String s) {
+          return "<code>" + esc(s) + "</code>";
+        }
+
+        @Override
+        public String codeBlock(String s) {
+          return "<pre>" + esc(s) + "</pre>";
+        }
+      };
+
   /** Plain text (templates for generic sinks, Teams text runs). */
   Markup PLAIN =
       new Markup() {

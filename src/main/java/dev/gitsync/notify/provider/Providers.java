@@ -38,6 +38,19 @@ public final class Providers {
       case MATTERMOST:
       case ROCKETCHAT:
         return new SlackCompatible();
+      case DINGTALK:
+        return new DingTalk();
+      case FEISHU:
+      case LARK:
+        return new Feishu();
+      case WECOM:
+        return new WeCom();
+      case TELEGRAM:
+        return new Telegram();
+      case MATRIX:
+        return new Matrix();
+      case WEBEX:
+        return new Webex();
       default:
         return new GenericWebhook();
     }
@@ -70,7 +83,7 @@ public final class Providers {
             "",
             "");
     for (SinkKind k : SinkKind.values()) {
-      if (k == SinkKind.SLACKBOT) {
+      if (k.needsToken()) {
         continue; // Its token file is read when it renders.
       }
       try {

@@ -19,6 +19,20 @@ public enum SinkKind {
   MATTERMOST(Duration.ofSeconds(1)),
   /** Rocket.Chat incoming webhook. */
   ROCKETCHAT(Duration.ofSeconds(1)),
+  /** DingTalk custom robot (20 messages a minute). */
+  DINGTALK(Duration.ofSeconds(3)),
+  /** Feishu custom bot (100 a minute, 5 a second). */
+  FEISHU(Duration.ofSeconds(1)),
+  /** Lark (Feishu outside China) custom bot. */
+  LARK(Duration.ofSeconds(1)),
+  /** WeCom group robot (20 a minute). */
+  WECOM(Duration.ofSeconds(3)),
+  /** Telegram bot {@code sendMessage} (20 a minute in a group). */
+  TELEGRAM(Duration.ofSeconds(3)),
+  /** Matrix room message through the client-server API. */
+  MATRIX(Duration.ofSeconds(1)),
+  /** Webex Messages API. */
+  WEBEX(Duration.ofSeconds(1)),
   /** Any HTTP endpoint: the JSON event, optionally signed, optionally as a CloudEvent. */
   GENERIC(Duration.ZERO);
 
@@ -31,6 +45,27 @@ public enum SinkKind {
   /** The default minimum time between two messages to one sink of this kind. */
   public Duration defaultMinInterval() {
     return minInterval;
+  }
+
+  /** Whether a {@code token_file} is required (it is read on every send). */
+  public boolean needsToken() {
+    return this == SLACKBOT || this == TELEGRAM || this == MATRIX || this == WEBEX;
+  }
+
+  /** The query option naming the chat, room or channel, for the kinds that need one. */
+  public java.util.Optional<String> channelOption() {
+    switch (this) {
+      case SLACKBOT:
+        return java.util.Optional.of("channel");
+      case TELEGRAM:
+        return java.util.Optional.of("chat_id");
+      case MATRIX:
+        return java.util.Optional.of("room");
+      case WEBEX:
+        return java.util.Optional.of("room_id");
+      default:
+        return java.util.Optional.empty();
+    }
   }
 
   /** The lower-case name used in URLs, logs and metrics. */
@@ -53,6 +88,11 @@ public enum SinkKind {
       case "json":
       case "webhook":
         return GENERIC;
+      case "dingding":
+        return DINGTALK;
+      case "wechat-work":
+      case "wxwork":
+        return WECOM;
       default:
         for (SinkKind k : values()) {
           if (k.label().equals(p.toLowerCase(Locale.ROOT))) {

@@ -67,13 +67,25 @@ public final class SinkParser {
     if (u.getScheme() == null) {
       throw new IllegalArgumentException("a notification URL has no scheme");
     }
+    if (kind == null && u.getScheme().equalsIgnoreCase("slackbot")) {
+      kind = SinkKind.SLACKBOT;
+    }
+    if (kind == null
+        && u.getHost() != null
+        && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
+      kind = detect(u);
+    }
+    List<String> reserved = new ArrayList<>(RESERVED);
+    if (kind != null) {
+      kind.channelOption().ifPresent(reserved::add);
+    }
     Map<String, String> options = new LinkedHashMap<>();
     List<String> forwarded = new ArrayList<>();
     if (u.getRawQuery() != null) {
       for (String kv : u.getRawQuery().split("&")) {
         int eq = kv.indexOf('=');
         String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-        if (RESERVED.contains(k)) {
+        if (reserved.contains(k)) {
           options.put(
               k, eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         } else if (!kv.isEmpty()) {
@@ -95,9 +107,6 @@ public final class SinkParser {
           "a notification URL must be http(s), optionally with a KIND+ prefix (got scheme "
               + scheme
               + ")");
-    }
-    if (kind == null) {
-      kind = detect(u);
     }
     String query = forwarded.isEmpty() ? null : String.join("&", forwarded);
     URI target;
@@ -128,8 +137,8 @@ public final class SinkParser {
       throw new IllegalArgumentException(
           "unknown notification kind \""
               + text.substring(0, plus)
-              + "\"; known: slack,"
-              + " slackbot, teams, discord, gchat, mattermost, rocketchat, generic");
+              + "\"; known: slack, slackbot, teams, discord, gchat, mattermost, rocketchat,"
+              + " dingtalk, feishu, lark, wecom, telegram, matrix, webex, generic");
     }
     return kind;
   }
@@ -147,7 +156,8 @@ public final class SinkParser {
                 + e
                 + "\" in events= ("
                 + kind.label()
-                + "); known: succeeded, failed, recovered, hook_failed, giving_up");
+                + "); known: succeeded, failed, recovered, hook_failed, verification_failed,"
+                + " giving_up");
       }
       events.add(t);
     }
@@ -164,14 +174,30 @@ public final class SinkParser {
     Duration timeout = duration(options, "timeout", Duration.ofSeconds(10));
     Duration minInterval = duration(options, "min_interval", kind.defaultMinInterval());
     Optional<Path> tokenFile = Optional.ofNullable(options.get("token_file")).map(Path::of);
-    String channel = options.getOrDefault("channel", "");
-    if (kind == SinkKind.SLACKBOT && (tokenFile.isEmpty() || channel.isEmpty())) {
+    String channel = kind.channelOption().map(o -> options.getOrDefault(o, "")).orElse("");
+    if (kind.needsToken() && (tokenFile.isEmpty() || channel.isEmpty())) {
       throw new IllegalArgumentException(
-          "a slackbot notification needs channel= and token_file= (a file holding the xoxb- bot"
-              + " token)");
+          "a "
+              + kind.label()
+              + " notification needs "
+              + kind.channelOption().orElseThrow()
+              + "= and token_file= (a file holding the "
+              + (kind == SinkKind.SLACKBOT ? "xoxb- bot token" : "access token")
+              + ")");
+    }
+    if (options.containsKey("secret_file")
+        && !java.util.EnumSet.of(
+                SinkKind.GENERIC, SinkKind.DINGTALK, SinkKind.FEISHU, SinkKind.LARK)
+            .contains(kind)) {
+      throw new IllegalArgumentException(
+          "secret_file= applies to generic, dingtalk, feishu and lark sinks ("
+              + kind.label()
+              + ")");
     }
     String signature =
-        options.getOrDefault("signature", options.containsKey("secret_file") ? "both" : "");
+        options.getOrDefault(
+            "signature",
+            options.containsKey("secret_file") && kind == SinkKind.GENERIC ? "both" : "");
     if (!List.of("", "standard", "github", "both").contains(signature)) {
       throw new IllegalArgumentException("signature= must be standard, github or both");
     }
@@ -217,6 +243,24 @@ public final class SinkParser {
     }
     if (host.equals("chat.googleapis.com")) {
       return SinkKind.GCHAT;
+    }
+    if (host.equals("oapi.dingtalk.com")) {
+      return SinkKind.DINGTALK;
+    }
+    if (host.equals("open.feishu.cn")) {
+      return SinkKind.FEISHU;
+    }
+    if (host.equals("open.larksuite.com")) {
+      return SinkKind.LARK;
+    }
+    if (host.equals("qyapi.weixin.qq.com")) {
+      return SinkKind.WECOM;
+    }
+    if (host.equals("api.telegram.org")) {
+      return SinkKind.TELEGRAM;
+    }
+    if (host.equals("webexapis.com")) {
+      return SinkKind.WEBEX;
     }
     if (host.endsWith(".logic.azure.com")
         || host.endsWith(".powerplatform.com")
