@@ -51,6 +51,14 @@ public final class Providers {
         return new Matrix();
       case WEBEX:
         return new Webex();
+      case GITHUB_STATUS:
+        return new GitHubStatus();
+      case GITLAB_STATUS:
+        return new GitLabStatus();
+      case GITEA_STATUS:
+        return new GiteaStatus();
+      case BITBUCKET_STATUS:
+        return new BitbucketStatus();
       default:
         return new GenericWebhook();
     }

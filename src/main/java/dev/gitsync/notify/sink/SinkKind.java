@@ -33,6 +33,14 @@ public enum SinkKind {
   MATRIX(Duration.ofSeconds(1)),
   /** Webex Messages API. */
   WEBEX(Duration.ofSeconds(1)),
+  /** GitHub commit statuses ({@code github-status+}). */
+  GITHUB_STATUS(Duration.ofSeconds(1)),
+  /** GitLab commit statuses ({@code gitlab-status+}). */
+  GITLAB_STATUS(Duration.ofSeconds(1)),
+  /** Gitea and Forgejo commit statuses ({@code gitea-status+}, {@code forgejo-status+}). */
+  GITEA_STATUS(Duration.ofSeconds(1)),
+  /** Bitbucket Cloud build statuses ({@code bitbucket-status+}). */
+  BITBUCKET_STATUS(Duration.ofSeconds(1)),
   /** Any HTTP endpoint: the JSON event, optionally signed, optionally as a CloudEvent. */
   GENERIC(Duration.ZERO);
 
@@ -49,7 +57,35 @@ public enum SinkKind {
 
   /** Whether a {@code token_file} is required (it is read on every send). */
   public boolean needsToken() {
-    return this == SLACKBOT || this == TELEGRAM || this == MATRIX || this == WEBEX;
+    return this == SLACKBOT || this == TELEGRAM || this == MATRIX || this == WEBEX || isStatus();
+  }
+
+  /** Whether this kind sets commit statuses on a forge. */
+  public boolean isStatus() {
+    return this == GITHUB_STATUS
+        || this == GITLAB_STATUS
+        || this == GITEA_STATUS
+        || this == BITBUCKET_STATUS;
+  }
+
+  /** Whether the channel option ({@link #channelOption}) must be given. */
+  public boolean needsChannel() {
+    return channelOption().isPresent() && !isStatus();
+  }
+
+  /**
+   * The events this kind can carry (and gets by default): a commit status needs a commit of the
+   * event's own, which failures before a publish do not have.
+   */
+  public java.util.Set<dev.gitsync.notify.event.EventType> supportedEvents() {
+    if (isStatus()) {
+      return java.util.EnumSet.of(
+          dev.gitsync.notify.event.EventType.SYNC_SUCCEEDED,
+          dev.gitsync.notify.event.EventType.VERIFICATION_FAILED,
+          dev.gitsync.notify.event.EventType.HOOK_FAILED,
+          dev.gitsync.notify.event.EventType.TEST);
+    }
+    return java.util.EnumSet.allOf(dev.gitsync.notify.event.EventType.class);
   }
 
   /** The query option naming the chat, room or channel, for the kinds that need one. */
@@ -63,14 +99,19 @@ public enum SinkKind {
         return java.util.Optional.of("room");
       case WEBEX:
         return java.util.Optional.of("room_id");
+      case GITHUB_STATUS:
+      case GITLAB_STATUS:
+      case GITEA_STATUS:
+      case BITBUCKET_STATUS:
+        return java.util.Optional.of("context");
       default:
         return java.util.Optional.empty();
     }
   }
 
-  /** The lower-case name used in URLs, logs and metrics. */
+  /** The lower-case name used in URLs, logs and metrics ({@code github-status} for statuses). */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** Finds a kind by its prefix name ({@code slack}, {@code msteams} too), or null. */
@@ -90,6 +131,15 @@ public enum SinkKind {
         return GENERIC;
       case "dingding":
         return DINGTALK;
+      case "github-status":
+        return GITHUB_STATUS;
+      case "gitlab-status":
+        return GITLAB_STATUS;
+      case "gitea-status":
+      case "forgejo-status":
+        return GITEA_STATUS;
+      case "bitbucket-status":
+        return BITBUCKET_STATUS;
       case "wechat-work":
       case "wxwork":
         return WECOM;

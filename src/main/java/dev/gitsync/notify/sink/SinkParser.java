@@ -138,14 +138,15 @@ public final class SinkParser {
           "unknown notification kind \""
               + text.substring(0, plus)
               + "\"; known: slack, slackbot, teams, discord, gchat, mattermost, rocketchat,"
-              + " dingtalk, feishu, lark, wecom, telegram, matrix, webex, generic");
+              + " dingtalk, feishu, lark, wecom, telegram, matrix, webex, github-status,"
+              + " gitlab-status, gitea-status, forgejo-status, bitbucket-status, generic");
     }
     return kind;
   }
 
   private static Set<EventType> events(Map<String, String> options, SinkKind kind) {
     if (!options.containsKey("events")) {
-      return EnumSet.allOf(EventType.class);
+      return kind.supportedEvents();
     }
     Set<EventType> events = EnumSet.of(EventType.TEST);
     for (String e : options.get("events").split("[,\\s]+")) {
@@ -158,6 +159,15 @@ public final class SinkParser {
                 + kind.label()
                 + "); known: succeeded, failed, recovered, hook_failed, verification_failed,"
                 + " giving_up");
+      }
+      if (!kind.supportedEvents().contains(t)) {
+        throw new IllegalArgumentException(
+            "events="
+                + t.shortName()
+                + " does not apply to "
+                + kind.label()
+                + " sinks (a status needs a commit of its own): succeeded, verification_failed and"
+                + " hook_failed do");
       }
       events.add(t);
     }
@@ -175,13 +185,13 @@ public final class SinkParser {
     Duration minInterval = duration(options, "min_interval", kind.defaultMinInterval());
     Optional<Path> tokenFile = Optional.ofNullable(options.get("token_file")).map(Path::of);
     String channel = kind.channelOption().map(o -> options.getOrDefault(o, "")).orElse("");
-    if (kind.needsToken() && (tokenFile.isEmpty() || channel.isEmpty())) {
+    if (kind.needsToken() && (tokenFile.isEmpty() || kind.needsChannel() && channel.isEmpty())) {
       throw new IllegalArgumentException(
           "a "
               + kind.label()
               + " notification needs "
-              + kind.channelOption().orElseThrow()
-              + "= and token_file= (a file holding the "
+              + (kind.needsChannel() ? kind.channelOption().orElseThrow() + "= and " : "")
+              + "token_file= (a file holding the "
               + (kind == SinkKind.SLACKBOT ? "xoxb- bot token" : "access token")
               + ")");
     }

@@ -1,0 +1,169 @@
+package dev.gitsync.e2e;
+
+import dev.gitsync.json.JsonParser;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A forge's commit-status API, answering as each is documented to, errors included:
+ *
+ * <ul>
+ *   <li>GitHub (docs.github.com/rest/commits/statuses#create-a-commit-status): {@code POST
+ *       /repos/O/R/statuses/{sha}}, {@code Authorization: Bearer}; {@code state} one of error,
+ *       failure, pending, success; 201 with the status; 401 "Bad credentials"; 404 "Not Found" for
+ *       a repository the token cannot see; 422 "Validation Failed" for an unknown commit or a
+ *       description over 140 characters; 403 with {@code x-ratelimit-remaining: 0} and {@code
+ *       x-ratelimit-reset} when the rate limit is spent. {@code GET /repos/O/R} answers 200.
+ *   <li>GitLab (docs.gitlab.com/api/commits/#set-the-pipeline-status-of-a-commit): {@code POST
+ *       /api/v4/projects/ID/statuses/{sha}}, {@code PRIVATE-TOKEN}; {@code state} one of pending,
+ *       running, success, failed, canceled, skipped; 201; 401 "401 Unauthorized"; 404 "404 Commit
+ *       Not Found" / "404 Project Not Found".
+ *   <li>Gitea/Forgejo (CreateStatusOption): {@code POST /api/v1/repos/O/R/statuses/{sha}}, {@code
+ *       Authorization: token …}; {@code state} one of pending, success, error, failure, warning;
+ *       201; 401; 404; 422.
+ *   <li>Bitbucket Cloud (commit statuses, "Create a build status for a commit"): {@code POST
+ *       /2.0/repositories/W/R/commit/{sha}/statuses/build}, Bearer; {@code key}, {@code state}
+ *       (SUCCESSFUL, FAILED, INPROGRESS, STOPPED) and {@code url} required; 201, or 200 when the
+ *       key exists; 401; 404.
+ * </ul>
+ */
+final class StatusFake implements Function<Receiver.Request, Receiver.Answer> {
+  enum Kind {
+    GITHUB("github-status", "/repos/o/r", "/statuses/"),
+    GITLAB("gitlab-status", "/api/v4/projects/42", "/statuses/"),
+    GITEA("gitea-status", "/api/v1/repos/o/r", "/statuses/"),
+    BITBUCKET("bitbucket-status", "/2.0/repositories/w/r", "/commit/");
+
+    final String prefix;
+    final String base;
+    final String after;
+
+    Kind(String prefix, String base, String after) {
+      this.prefix = prefix;
+      this.base = base;
+      this.after = after;
+    }
+  }
+
+  /** One status as the forge stored it. */
+  record Status(String sha, String context, String state, String description, String url) {}
+
+  final Kind kind;
+  final String token;
+  final Set<String> commits = ConcurrentHashMap.newKeySet();
+  final List<Status> statuses = new CopyOnWriteArrayList<>();
+  final List<String> rejections = new CopyOnWriteArrayList<>();
+  final List<String> answers = new CopyOnWriteArrayList<>();
+  final ConcurrentLinkedDeque<String> faults = new ConcurrentLinkedDeque<>();
+
+  StatusFake(Kind kind, String token) {
+    this.kind = kind;
+    this.token = token;
+  }
+
+  @Override
+  public Receiver.Answer apply(Receiver.Request r) {
+    Receiver.Answer a = answer(r);
+    answers.add(a.status() + " " + r.method() + " " + a.body());
+    return a;
+  }
+
+  private Receiver.Answer answer(Receiver.Request r) {
+    String fault = faults.poll();
+    if ("rate_limited".equals(fault)) {
+      String reset = Long.toString(System.currentTimeMillis() / 1000 + 2);
+      return kind == Kind.GITHUB
+          ? new Receiver.Answer(
+              403,
+              "{\"message\":\"API rate limit exceeded\"}",
+              Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", reset))
+          : new Receiver.Answer(
+              429, "{\"message\":\"Too Many Requests\"}", Map.of("Retry-After", "2"));
+    }
+    if (!authorized(r)) {
+      return new Receiver.Answer(
+          401, kind == Kind.GITLAB ? "{\"message\":\"401 Unauthorized\"}" : bad("Bad credentials"));
+    }
+    if (r.method().equals("GET") && r.path().equals(kind.base)) {
+      return new Receiver.Answer(200, "{\"id\":1,\"full_name\":\"o/r\"}");
+    }
+    if (!r.method().equals("POST") || !r.path().startsWith(kind.base + kind.after)) {
+      return new Receiver.Answer(
+          404, kind == Kind.GITLAB ? "{\"message\":\"404 Project Not Found\"}" : bad("Not Found"));
+    }
+    String rest = r.path().substring((kind.base + kind.after).length());
+    String sha = kind == Kind.BITBUCKET ? rest.replaceFirst("/statuses/build$", "") : rest;
+    if (!commits.contains(sha)) {
+      return kind == Kind.GITLAB
+          ? new Receiver.Answer(404, "{\"message\":\"404 Commit Not Found\"}")
+          : kind == Kind.BITBUCKET
+              ? new Receiver.Answer(
+                  404, "{\"type\":\"error\",\"error\":{\"message\":\"Commit not found\"}}")
+              : new Receiver.Answer(422, bad("No commit found for SHA: " + sha));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p = (Map<String, Object>) JsonParser.parse(r.body());
+    return store(sha, p);
+  }
+
+  private Receiver.Answer store(String sha, Map<String, Object> p) {
+    String state = String.valueOf(p.get("state"));
+    String description = String.valueOf(p.getOrDefault("description", ""));
+    Set<String> states;
+    String context;
+    String url = String.valueOf(p.getOrDefault(kind == Kind.BITBUCKET ? "url" : "target_url", ""));
+    switch (kind) {
+      case GITHUB:
+        states = Set.of("error", "failure", "pending", "success");
+        context = String.valueOf(p.getOrDefault("context", "default"));
+        if (description.length() > 140) {
+          rejections.add("description over 140 characters");
+          return new Receiver.Answer(422, bad("Validation Failed"));
+        }
+        break;
+      case GITLAB:
+        states = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
+        context = String.valueOf(p.getOrDefault("name", "default"));
+        break;
+      case GITEA:
+        states = Set.of("pending", "success", "error", "failure", "warning");
+        context = String.valueOf(p.getOrDefault("context", ""));
+        break;
+      default:
+        states = Set.of("SUCCESSFUL", "FAILED", "INPROGRESS", "STOPPED");
+        context = String.valueOf(p.get("key"));
+        if (!p.containsKey("key") || !p.containsKey("url") || context.length() > 40) {
+          rejections.add("key (at most 40) and url are required");
+          return new Receiver.Answer(400, "{\"type\":\"error\",\"error\":{\"message\":\"key\"}}");
+        }
+        break;
+    }
+    if (!states.contains(state)) {
+      rejections.add("state " + state);
+      return new Receiver.Answer(
+          kind == Kind.GITLAB || kind == Kind.BITBUCKET ? 400 : 422, bad("invalid state"));
+    }
+    statuses.add(new Status(sha, context, state, description, url));
+    return new Receiver.Answer(201, "{\"id\":" + statuses.size() + ",\"state\":\"" + state + "\"}");
+  }
+
+  private boolean authorized(Receiver.Request r) {
+    switch (kind) {
+      case GITLAB:
+        return token.equals(r.header("PRIVATE-TOKEN"));
+      case GITEA:
+        return ("token " + token).equals(r.header("Authorization"));
+      default:
+        return ("Bearer " + token).equals(r.header("Authorization"));
+    }
+  }
+
+  private static String bad(String message) {
+    return "{\"message\":\"" + message + "\",\"documentation_url\":\"https://docs.example\"}";
+  }
+}
