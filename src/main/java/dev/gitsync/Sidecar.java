@@ -462,6 +462,8 @@ final class Sidecar {
       metrics.hookRan(name, ok);
       if (!ok) {
         notifier.ifPresent(n -> n.hookFailed(name, hash, error));
+      } else {
+        notifier.ifPresent(n -> n.hookSucceeded(name, hash));
       }
     };
   }

@@ -565,6 +565,17 @@ public final class Notifier implements AutoCloseable {
     state.policy(policy.snapshot());
   }
 
+  /** A hook succeeded; sends {@code hook.recovered} when it had alerted. */
+  public synchronized void hookSucceeded(String hook, String hash) {
+    if (!policy.hookSucceeded(hook)) {
+      return;
+    }
+    publish(
+        event(EventType.HOOK_RECOVERED, hash, "", "", 0, Duration.ZERO, Changes.NONE)
+            .withHook(hook));
+    state.policy(policy.snapshot());
+  }
+
   /** git-sync is about to exit after too many failures. */
   public synchronized void givingUp(String error, int failures, String currentHash) {
     followRole();

@@ -206,6 +206,14 @@ final class NotifyPolicy {
     return true;
   }
 
+  /**
+   * A hook succeeded; true when it had alerted (its incident closes, and its next failure alerts
+   * again, whatever the commit).
+   */
+  boolean hookSucceeded(String hook) {
+    return hookAlerted.remove(hook) != null;
+  }
+
   Snapshot snapshot() {
     return new Snapshot(
         announced, failing, failures, failingSince, alerted, lastAlert, hookAlerted, refused);

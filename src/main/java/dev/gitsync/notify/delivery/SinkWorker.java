@@ -59,6 +59,12 @@ public final class SinkWorker implements AutoCloseable {
   private boolean holding;
   private static final Duration HOLD = Duration.ofSeconds(1);
 
+  /** Delivered events whose incident is still open, by trouble (see {@link #refreshFiring}). */
+  private final java.util.Map<String, dev.gitsync.notify.event.NotifyEvent> firing =
+      new java.util.LinkedHashMap<>();
+
+  private Instant lastRefresh = Instant.EPOCH;
+
   /** A worker for {@code sink}; {@link #start()} starts its thread. */
   public SinkWorker(
       Sink sink,
@@ -170,14 +176,24 @@ public final class SinkWorker implements AutoCloseable {
         throw new InterruptedException("closed");
       }
       Delivery head = queue.peekFirst();
-      if (head == null) {
+      Optional<Instant> refresh = refreshAt();
+      if (head == null && refresh.isEmpty()) {
         wait();
         continue;
       }
-      Instant due = head.notBefore();
+      Instant due = head == null ? Instant.MAX : head.notBefore();
       Instant paced = lastSend.plus(sink.minInterval());
-      if (paced.isAfter(due)) {
+      if (head != null && paced.isAfter(due)) {
         due = paced;
+      }
+      if (refresh.isPresent() && refresh.get().isBefore(due)) {
+        long refreshMs = Duration.between(clock.instant(), refresh.get()).toMillis();
+        if (refreshMs <= 0) {
+          busy = true;
+          return null;
+        }
+        wait(refreshMs);
+        continue;
       }
       long waitMs = Duration.between(clock.instant(), due).toMillis();
       if (waitMs <= 0) {
@@ -199,8 +215,74 @@ public final class SinkWorker implements AutoCloseable {
 
   private Delivery inFlight;
 
+  /** When the open incidents are due to be sent again, for services that need it. */
+  private synchronized Optional<Instant> refreshAt() {
+    Optional<Duration> every = provider.refreshWhileFiring(sink);
+    if (every.isEmpty() || firing.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(lastRefresh.plus(every.get()));
+  }
+
+  /**
+   * Sends the open incidents again (Alertmanager forgets an alert nobody refreshes). Best effort: a
+   * failure is logged and the next refresh tries again; the outbox is not involved, since the
+   * incident was delivered once already.
+   */
+  private void refreshFiring() throws InterruptedException {
+    List<dev.gitsync.notify.event.NotifyEvent> open;
+    synchronized (this) {
+      open = new ArrayList<>(firing.values());
+    }
+    try {
+      for (dev.gitsync.notify.event.NotifyEvent e : open) {
+        String outcome;
+        try {
+          InboundResponse r =
+              transport.send(
+                  provider.render(e, sink, new Provider.DeliveryInfo(e.id() + "-" + sink.id())));
+          outcome = provider.judge(r, sink).outcome().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (IOException ex) {
+          outcome = log.redactor().redact(String.valueOf(ex.getMessage()));
+        }
+        log.info(
+            1,
+            "open incident sent again",
+            "sink",
+            sink.name(),
+            "event",
+            e.type().wire(),
+            "outcome",
+            outcome);
+      }
+    } finally {
+      synchronized (this) {
+        lastRefresh = clock.instant();
+        busy = false;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Keeps track of the incidents a delivered event opened or closed. */
+  private synchronized void track(dev.gitsync.notify.event.NotifyEvent e) {
+    if (provider.refreshWhileFiring(sink).isEmpty()) {
+      return;
+    }
+    if (e.type().fires()) {
+      firing.put(e.trouble(), e);
+      lastRefresh = clock.instant();
+    } else if (e.type().resolves()) {
+      firing.remove(e.trouble());
+    }
+  }
+
   private void step() throws InterruptedException {
     Delivery d = nextDue();
+    if (d == null) {
+      refreshFiring();
+      return;
+    }
     inFlight = d;
     attempt(d);
     inFlight = null;
@@ -318,6 +400,7 @@ public final class SinkWorker implements AutoCloseable {
   private void delivered(Delivery d, Verdict v, String threadKey) {
     String event = d.event().type().wire();
     remove(d);
+    track(d.event());
     observer.delivery(sink.name(), event, "sent", "");
     onDelivered.accept(d);
     log.info(

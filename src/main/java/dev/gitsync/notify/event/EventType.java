@@ -10,6 +10,11 @@ public enum EventType {
   SYNC_RECOVERED("sync.recovered", "recovered"),
   /** An exec hook or the webhook failed. */
   HOOK_FAILED("hook.failed", "hook_failed"),
+  /**
+   * A hook that alerted succeeded again (closes an incident; chat sinks get it only when asked in
+   * {@code events=}).
+   */
+  HOOK_RECOVERED("hook.recovered", "hook_recovered"),
   /** A fetched commit failed {@code --verify} and was not published (once per commit). */
   VERIFICATION_FAILED("sync.verification_failed", "verification_failed"),
   /** Too many failures: git-sync exits. */
@@ -33,6 +38,19 @@ public enum EventType {
   /** The short name accepted in {@code events=}: {@code succeeded}, {@code failed}, … */
   public String shortName() {
     return shortName;
+  }
+
+  /** Whether this event opens (or keeps open) an incident: something is wrong. */
+  public boolean fires() {
+    return this == SYNC_FAILED
+        || this == GIVING_UP
+        || this == VERIFICATION_FAILED
+        || this == HOOK_FAILED;
+  }
+
+  /** Whether this event closes an incident. */
+  public boolean resolves() {
+    return this == SYNC_RECOVERED || this == HOOK_RECOVERED;
   }
 
   /** Finds a type by wire or short name, or returns null. */

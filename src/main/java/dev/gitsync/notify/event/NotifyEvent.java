@@ -129,6 +129,13 @@ public record NotifyEvent(
         who);
   }
 
+  /** Which trouble an incident event is about: {@code sync}, or {@code hook:NAME}. */
+  public String trouble() {
+    return type == EventType.HOOK_FAILED || type == EventType.HOOK_RECOVERED
+        ? "hook:" + hook
+        : "sync";
+  }
+
   /** The first seven digits of the hash. */
   public String shortHash() {
     return hash.length() > 7 ? hash.substring(0, 7) : hash;

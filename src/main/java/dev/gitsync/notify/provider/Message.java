@@ -51,6 +51,7 @@ final class Message {
     switch (event.type()) {
       case SYNC_SUCCEEDED:
       case SYNC_RECOVERED:
+      case HOOK_RECOVERED:
         return Severity.GOOD;
       case SYNC_FAILED:
       case GIVING_UP:
@@ -69,6 +70,7 @@ final class Message {
         || event.type() == EventType.GIVING_UP
         || event.type() == EventType.SYNC_RECOVERED
         || event.type() == EventType.HOOK_FAILED
+        || event.type() == EventType.HOOK_RECOVERED
         || event.type() == EventType.VERIFICATION_FAILED;
   }
 
@@ -100,6 +102,8 @@ final class Message {
             + ")";
       case HOOK_FAILED:
         return "⚠️ " + e.hook() + " failed for " + what + " at " + e.shortHash();
+      case HOOK_RECOVERED:
+        return "✅ " + e.hook() + " works again for " + what + " at " + e.shortHash();
       case GIVING_UP:
         return "🛑 git-sync gave up on " + what + " after " + plural(e.failures(), "failure");
       case VERIFICATION_FAILED:

@@ -24,6 +24,14 @@ public interface Provider {
   Verdict judge(InboundResponse response, Sink sink);
 
   /**
+   * How often a delivered event that opened an incident is sent again while it stays open, for
+   * services that forget what is not refreshed (Alertmanager); empty for the others.
+   */
+  default java.util.Optional<java.time.Duration> refreshWhileFiring(Sink sink) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * What a provider may know about the delivery beyond the event.
    *
    * @param key the idempotency key (stable across retries and restarts)

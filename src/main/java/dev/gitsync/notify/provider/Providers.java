@@ -59,6 +59,12 @@ public final class Providers {
         return new GiteaStatus();
       case BITBUCKET_STATUS:
         return new BitbucketStatus();
+      case PAGERDUTY:
+        return new PagerDuty();
+      case OPSGENIE:
+        return new Opsgenie();
+      case ALERTMANAGER:
+        return new Alertmanager();
       default:
         return new GenericWebhook();
     }

@@ -41,6 +41,12 @@ public enum SinkKind {
   GITEA_STATUS(Duration.ofSeconds(1)),
   /** Bitbucket Cloud build statuses ({@code bitbucket-status+}). */
   BITBUCKET_STATUS(Duration.ofSeconds(1)),
+  /** PagerDuty Events API v2: trigger and resolve by a stable dedup key. */
+  PAGERDUTY(Duration.ofMillis(500)),
+  /** Opsgenie Alert API: create, and close by alias. */
+  OPSGENIE(Duration.ZERO),
+  /** Prometheus Alertmanager API v2: a firing alert, re-sent while it fires, then resolved. */
+  ALERTMANAGER(Duration.ZERO),
   /** Any HTTP endpoint: the JSON event, optionally signed, optionally as a CloudEvent. */
   GENERIC(Duration.ZERO);
 
@@ -57,7 +63,13 @@ public enum SinkKind {
 
   /** Whether a {@code token_file} is required (it is read on every send). */
   public boolean needsToken() {
-    return this == SLACKBOT || this == TELEGRAM || this == MATRIX || this == WEBEX || isStatus();
+    return this == SLACKBOT
+        || this == TELEGRAM
+        || this == MATRIX
+        || this == WEBEX
+        || this == PAGERDUTY
+        || this == OPSGENIE
+        || isStatus();
   }
 
   /** Whether this kind sets commit statuses on a forge. */
@@ -70,7 +82,7 @@ public enum SinkKind {
 
   /** Whether the channel option ({@link #channelOption}) must be given. */
   public boolean needsChannel() {
-    return channelOption().isPresent() && !isStatus();
+    return channelOption().isPresent() && !isStatus() && this != ALERTMANAGER;
   }
 
   /**
@@ -85,7 +97,32 @@ public enum SinkKind {
           dev.gitsync.notify.event.EventType.HOOK_FAILED,
           dev.gitsync.notify.event.EventType.TEST);
     }
+    if (isIncident()) {
+      return java.util.EnumSet.of(
+          dev.gitsync.notify.event.EventType.SYNC_FAILED,
+          dev.gitsync.notify.event.EventType.SYNC_RECOVERED,
+          dev.gitsync.notify.event.EventType.GIVING_UP,
+          dev.gitsync.notify.event.EventType.VERIFICATION_FAILED,
+          dev.gitsync.notify.event.EventType.HOOK_FAILED,
+          dev.gitsync.notify.event.EventType.HOOK_RECOVERED,
+          dev.gitsync.notify.event.EventType.TEST);
+    }
     return java.util.EnumSet.allOf(dev.gitsync.notify.event.EventType.class);
+  }
+
+  /** What a sink of this kind gets without {@code events=}. */
+  public java.util.Set<dev.gitsync.notify.event.EventType> defaultEvents() {
+    java.util.Set<dev.gitsync.notify.event.EventType> s =
+        java.util.EnumSet.copyOf(supportedEvents());
+    if (!isIncident()) {
+      s.remove(dev.gitsync.notify.event.EventType.HOOK_RECOVERED);
+    }
+    return s;
+  }
+
+  /** Whether this kind opens and closes incidents (no success messages). */
+  public boolean isIncident() {
+    return this == PAGERDUTY || this == OPSGENIE || this == ALERTMANAGER;
   }
 
   /** The query option naming the chat, room or channel, for the kinds that need one. */
@@ -104,6 +141,8 @@ public enum SinkKind {
       case GITEA_STATUS:
       case BITBUCKET_STATUS:
         return java.util.Optional.of("context");
+      case ALERTMANAGER:
+        return java.util.Optional.of("refresh");
       default:
         return java.util.Optional.empty();
     }

@@ -37,6 +37,8 @@ public final class SinkParser {
           "timeout",
           "min_interval",
           "token_file",
+          "routing_key_file",
+          "api_key_file",
           "channel",
           "secret_file",
           "signature",
@@ -139,14 +141,15 @@ public final class SinkParser {
               + text.substring(0, plus)
               + "\"; known: slack, slackbot, teams, discord, gchat, mattermost, rocketchat,"
               + " dingtalk, feishu, lark, wecom, telegram, matrix, webex, github-status,"
-              + " gitlab-status, gitea-status, forgejo-status, bitbucket-status, generic");
+              + " gitlab-status, gitea-status, forgejo-status, bitbucket-status, pagerduty,"
+              + " opsgenie, alertmanager, generic");
     }
     return kind;
   }
 
   private static Set<EventType> events(Map<String, String> options, SinkKind kind) {
     if (!options.containsKey("events")) {
-      return kind.supportedEvents();
+      return kind.defaultEvents();
     }
     Set<EventType> events = EnumSet.of(EventType.TEST);
     for (String e : options.get("events").split("[,\\s]+")) {
@@ -157,7 +160,8 @@ public final class SinkParser {
                 + e
                 + "\" in events= ("
                 + kind.label()
-                + "); known: succeeded, failed, recovered, hook_failed, verification_failed,"
+                + "); known: succeeded, failed, recovered, hook_failed, hook_recovered,"
+                + " verification_failed,"
                 + " giving_up");
       }
       if (!kind.supportedEvents().contains(t)) {
@@ -166,8 +170,12 @@ public final class SinkParser {
                 + t.shortName()
                 + " does not apply to "
                 + kind.label()
-                + " sinks (a status needs a commit of its own): succeeded, verification_failed and"
-                + " hook_failed do");
+                + " sinks"
+                + (kind.isStatus()
+                    ? " (a status needs a commit of its own): succeeded, verification_failed and"
+                        + " hook_failed do"
+                    : " (incidents open on trouble and close on recovery; successes are not"
+                        + " sent)"));
       }
       events.add(t);
     }
@@ -183,7 +191,11 @@ public final class SinkParser {
     }
     Duration timeout = duration(options, "timeout", Duration.ofSeconds(10));
     Duration minInterval = duration(options, "min_interval", kind.defaultMinInterval());
-    Optional<Path> tokenFile = Optional.ofNullable(options.get("token_file")).map(Path::of);
+    String tokenOption =
+        kind == SinkKind.PAGERDUTY
+            ? "routing_key_file"
+            : kind == SinkKind.OPSGENIE ? "api_key_file" : "token_file";
+    Optional<Path> tokenFile = Optional.ofNullable(options.get(tokenOption)).map(Path::of);
     String channel = kind.channelOption().map(o -> options.getOrDefault(o, "")).orElse("");
     if (kind.needsToken() && (tokenFile.isEmpty() || kind.needsChannel() && channel.isEmpty())) {
       throw new IllegalArgumentException(
@@ -191,9 +203,24 @@ public final class SinkParser {
               + kind.label()
               + " notification needs "
               + (kind.needsChannel() ? kind.channelOption().orElseThrow() + "= and " : "")
-              + "token_file= (a file holding the "
-              + (kind == SinkKind.SLACKBOT ? "xoxb- bot token" : "access token")
+              + tokenOption
+              + "= (a file holding the "
+              + (kind == SinkKind.SLACKBOT
+                  ? "xoxb- bot token"
+                  : kind == SinkKind.PAGERDUTY
+                      ? "integration's routing key"
+                      : kind == SinkKind.OPSGENIE ? "API key" : "access token")
               + ")");
+    }
+    if (kind == SinkKind.ALERTMANAGER && !channel.isEmpty()) {
+      try {
+        if (dev.gitsync.config.GoDuration.parse(channel).compareTo(Duration.ofSeconds(1)) < 0) {
+          throw new IllegalArgumentException("refresh= must be at least 1s");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "refresh= must be a duration of 1s or more, like 1m (alertmanager)");
+      }
     }
     if (options.containsKey("secret_file")
         && !java.util.EnumSet.of(
@@ -271,6 +298,12 @@ public final class SinkParser {
     }
     if (host.equals("webexapis.com")) {
       return SinkKind.WEBEX;
+    }
+    if (host.equals("events.pagerduty.com") || host.equals("events.eu.pagerduty.com")) {
+      return SinkKind.PAGERDUTY;
+    }
+    if (host.equals("api.opsgenie.com") || host.equals("api.eu.opsgenie.com")) {
+      return SinkKind.OPSGENIE;
     }
     if (host.endsWith(".logic.azure.com")
         || host.endsWith(".powerplatform.com")
