@@ -253,7 +253,8 @@ final class Sidecar {
     JdkHttpTransport noRedirects =
         life.own("HTTP client (no redirects)", new JdkHttpTransport(false));
     Path outbox = paths.outbox();
-    notifier = startNotifier(life, noRedirects, outbox, wakeup);
+    Optional<Authenticator> auth = authenticator(git, noRedirects);
+    notifier = startNotifier(life, noRedirects, outbox, wakeup, auth);
     hooks = startHooks(life, transport, observer());
     List<Path> preserve = new ArrayList<>();
     if (outbox.startsWith(root.path()) && !outbox.equals(root.path())) {
@@ -269,7 +270,7 @@ final class Sidecar {
             link,
             gate(link),
             preserve,
-            preflight(git, noRedirects));
+            auth.<Preflight>map(a -> a::refresh).orElse(Preflight.NONE));
     if (config.verify().enabled()) {
       pass.checking(startVerifier(life));
     }
@@ -374,7 +375,12 @@ final class Sidecar {
   }
 
   private Optional<Notifier> startNotifier(
-      Lifecycle life, JdkHttpTransport http, Path outbox, Wakeup wakeup) throws StartupException {
+      Lifecycle life,
+      JdkHttpTransport http,
+      Path outbox,
+      Wakeup wakeup,
+      Optional<Authenticator> auth)
+      throws StartupException {
     if (!config.notifications().enabled()) {
       return Optional.empty();
     }
@@ -390,6 +396,7 @@ final class Sidecar {
               config.repo(),
               config.ref());
       coordination.ifPresent(n::coordinate);
+      auth.ifPresent(a -> n.appToken(a::githubAppToken));
       life.own("notifier", n);
       n.start();
       metrics.notificationQueues(n::queues);
@@ -538,11 +545,12 @@ final class Sidecar {
     };
   }
 
-  private Preflight preflight(Git git, JdkHttpTransport noRedirects) {
+  private Optional<Authenticator> authenticator(Git git, JdkHttpTransport noRedirects) {
     if (!config.auth().storesCredentials()) {
-      return Preflight.NONE;
+      return Optional.empty();
     }
-    return new Authenticator(
+    return Optional.of(
+        new Authenticator(
             config.auth(),
             config.repo(),
             git,
@@ -552,8 +560,7 @@ final class Sidecar {
             log.redactor(),
             log,
             clock,
-            metrics)
-        ::refresh;
+            metrics));
   }
 
   private int exitCode(LoopEnd end) throws InterruptedException {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Refreshes git's credentials before each sync, in upstream's order (main.go:977-1019): each
@@ -192,6 +193,21 @@ public final class Authenticator {
 
   private void githubApp(Git g, boolean force)
       throws IOException, GitException, InterruptedException {
+    store(g, repo, "-", appToken(), force);
+  }
+
+  /**
+   * The GitHub App's installation token (for commit statuses too), requested again when it is
+   * within its margin of expiring; empty without {@code --github-app-*}. Called from the sync
+   * thread and from notification threads.
+   *
+   * @throws IOException with a redacted message when GitHub refused
+   */
+  public Optional<String> githubAppToken() throws IOException, InterruptedException {
+    return app == null ? Optional.empty() : Optional.of(appToken());
+  }
+
+  private synchronized String appToken() throws IOException, InterruptedException {
     if (token == null || token.expiresAt().isBefore(clock.instant().plus(TOKEN_MARGIN))) {
       log.info(3, "refreshing GitHub app token");
       try {
@@ -204,7 +220,7 @@ public final class Authenticator {
       metrics.appTokenRefreshed(true);
       log.info(1, "refreshed GitHub app token", "expiresAt", token.expiresAt().toString());
     }
-    store(g, repo, "-", token.token(), force);
+    return token.token();
   }
 
   private void store(Git g, String url, String username, String password, boolean force)

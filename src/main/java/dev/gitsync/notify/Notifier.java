@@ -146,6 +146,17 @@ public final class Notifier implements AutoCloseable {
   }
 
   /**
+   * Where GitHub App installation tokens come from ({@code --github-app-*}), for {@code
+   * github-status} sinks without {@code token_file}; before {@link #start()}.
+   */
+  public void appToken(dev.gitsync.notify.provider.Provider.AppToken t) {
+    this.appToken = t;
+  }
+
+  private volatile dev.gitsync.notify.provider.Provider.AppToken appToken =
+      dev.gitsync.notify.provider.Provider.AppToken.NONE;
+
+  /**
    * Coordinates with other replicas ({@code --notify-leader-election}); before {@link #start()}.
    */
   public void coordinate(Coordination c) {
@@ -317,6 +328,7 @@ public final class Notifier implements AutoCloseable {
                 log,
                 observer);
         w.onDelivered(this::delivered);
+        w.appToken(appToken);
         w.gate(this::decide);
         workers.put(s.id(), w);
         w.start();

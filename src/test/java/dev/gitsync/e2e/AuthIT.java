@@ -379,6 +379,44 @@ class AuthIT {
     }
   }
 
+  /** A github-status sink without token_file writes statuses with the App's token (issue 20). */
+  @Test
+  void githubApp_installationToken_alsoWritesCommitStatuses() throws Exception {
+    Path key = secrets.resolve("app-status.pem");
+    Repo.run(secrets, List.of("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048"));
+    SECRETS.add(Files.readString(key).split("\n")[3]);
+    FakeGitHub github = new FakeGitHub(publicKey(key), "Iv1.testclient", 42, 600);
+    StatusFake statuses = new StatusFake(StatusFake.Kind.GITHUB, "not-a-token-file");
+    statuses.alsoValid = github::valid;
+    statuses.commits.add(first);
+    try (GitHttpServer server = new GitHttpServer(tmp);
+        Receiver api = new Receiver()) {
+      server.auth = (u, p) -> github.valid(p);
+      api.validator =
+          r -> r.path().contains("/access_tokens") ? github.answer(r) : statuses.apply(r);
+      GitSync g =
+          GitSync.start(
+              tmp,
+              "--repo=" + server.url("remote"),
+              "--root=" + root(),
+              "--github-base-url=" + api.url("/"),
+              "--github-app-private-key-file=" + key,
+              "--github-app-client-id=Iv1.testclient",
+              "--github-app-installation-id=42",
+              "--period=500ms",
+              "--notify=github-status+" + api.url("/repos/o/r"));
+      try {
+        await().atMost(30, SECONDS).until(() -> statuses.statuses.size() == 1);
+        assertThat(statuses.statuses.get(0).sha()).isEqualTo(first);
+        assertThat(statuses.statuses.get(0).state()).isEqualTo("success");
+      } finally {
+        g.kill();
+      }
+      github.issued.forEach(SECRETS::add);
+      assertThat(g.err()).doesNotContain(github.issued.get(0));
+    }
+  }
+
   @Test
   void githubApp_signsAJwt_getsAnInstallationToken_andRefreshesItBeforeItExpires()
       throws Exception {

@@ -557,6 +557,16 @@ public final class ConfigFactory {
         Notifier.validate(p.get(Options.NOTIFY), file.map(f -> AbsPath.of(f, cwd).path()))) {
       errs.add("invalid flag: " + e);
     }
+    boolean app =
+        !p.get(Options.GITHUB_APP_PRIVATE_KEY_FILE).isEmpty()
+            || !p.get(Options.ENV_GITSYNC_GITHUB_APP_PRIVATE_KEY).isEmpty();
+    for (String u : p.get(Options.NOTIFY)) {
+      if (u.trim().startsWith("github-status+") && !u.contains("token_file=") && !app) {
+        errs.add(
+            "invalid flag: --notify: a github-status sink needs token_file= or the --github-app-*"
+                + " flags (whose installation token needs statuses: write)");
+      }
+    }
     if (p.get(Options.NOTIFY_FAILURE_THRESHOLD) < 1) {
       errs.add("invalid flag: --notify-failure-threshold must be at least 1");
     }

@@ -95,6 +95,14 @@ public final class SinkWorker implements AutoCloseable {
     return this;
   }
 
+  /** Where GitHub App tokens come from, for the kinds that can use one. */
+  public SinkWorker appToken(Provider.AppToken t) {
+    this.appToken = t;
+    return this;
+  }
+
+  private volatile Provider.AppToken appToken = Provider.AppToken.NONE;
+
   /** Asks {@code g} right before each send whether to send, hold or drop the delivery. */
   public SinkWorker gate(SendGate g) {
     this.gate = g;
@@ -326,7 +334,8 @@ public final class SinkWorker implements AutoCloseable {
               provider.render(
                   d.event(),
                   sink,
-                  new Provider.DeliveryInfo(d.key(), states.thread(threadKey), this::warnOnce)));
+                  new Provider.DeliveryInfo(
+                      d.key(), states.thread(threadKey), this::warnOnce, appToken)));
       v = provider.judge(r, sink);
       log.info(1, "notification answer", "sink", sink.name(), "event", event, "status", r.status());
     } catch (IOException e) {

@@ -41,8 +41,7 @@ abstract class CommitStatus implements Provider {
 
   @Override
   public OutboundRequest render(NotifyEvent e, Sink sink, DeliveryInfo d) throws IOException {
-    String token =
-        BoundedFiles.readString(sink.tokenFile().orElseThrow(), BoundedFiles.SMALL).strip();
+    String token = token(sink, d);
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new IOException("token_file does not hold an access token");
     }
@@ -65,6 +64,24 @@ abstract class CommitStatus implements Provider {
         headers(token, true),
         Providers.json(body(e, state, description, context(e, sink))),
         sink.timeout());
+  }
+
+  /**
+   * {@code token_file}, else (GitHub) the App's installation token; never both missing (the parser
+   * and the configuration check see to it).
+   */
+  private static String token(Sink sink, DeliveryInfo d) throws IOException {
+    if (sink.tokenFile().isPresent()) {
+      return BoundedFiles.readString(sink.tokenFile().get(), BoundedFiles.SMALL).strip();
+    }
+    try {
+      return d.appToken()
+          .get()
+          .orElseThrow(() -> new IOException("no token_file and no --github-app-* token"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while requesting the GitHub App token", e);
+    }
   }
 
   /** The path under the repository's API URL that statuses of {@code sha} are posted to. */

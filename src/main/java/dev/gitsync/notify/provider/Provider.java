@@ -38,11 +38,27 @@ public interface Provider {
    * @param threadId the thread to reply in (Slack bot), or empty
    * @param warn where to report a problem with the sink's configuration (e.g. a template that
    *     renders empty); the caller logs each distinct warning once
+   * @param appToken the GitHub App's installation token, when {@code --github-app-*} is given
    */
-  record DeliveryInfo(String key, String threadId, Consumer<String> warn) {
+  record DeliveryInfo(String key, String threadId, Consumer<String> warn, AppToken appToken) {
     /** Info without a thread, whose warnings go nowhere. */
     public DeliveryInfo(String key) {
-      this(key, "", w -> {});
+      this(key, "", w -> {}, AppToken.NONE);
     }
+
+    /** Info without an App token. */
+    public DeliveryInfo(String key, String threadId, Consumer<String> warn) {
+      this(key, threadId, warn, AppToken.NONE);
+    }
+  }
+
+  /** Where a GitHub App installation token comes from (requested again when it expires). */
+  @FunctionalInterface
+  interface AppToken {
+    /** No App configured. */
+    AppToken NONE = java.util.Optional::empty;
+
+    /** The current token, or empty without {@code --github-app-*}. */
+    java.util.Optional<String> get() throws IOException, InterruptedException;
   }
 }

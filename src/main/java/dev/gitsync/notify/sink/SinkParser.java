@@ -197,7 +197,9 @@ public final class SinkParser {
             : kind == SinkKind.OPSGENIE ? "api_key_file" : "token_file";
     Optional<Path> tokenFile = Optional.ofNullable(options.get(tokenOption)).map(Path::of);
     String channel = kind.channelOption().map(o -> options.getOrDefault(o, "")).orElse("");
-    if (kind.needsToken() && (tokenFile.isEmpty() || kind.needsChannel() && channel.isEmpty())) {
+    if (kind.needsToken()
+        && (tokenFile.isEmpty() && kind != SinkKind.GITHUB_STATUS
+            || kind.needsChannel() && channel.isEmpty())) {
       throw new IllegalArgumentException(
           "a "
               + kind.label()
