@@ -154,6 +154,11 @@ final class SyncEvents implements SyncListener {
   }
 
   @Override
+  public void nextSync(Duration wait) {
+    metrics.nextSync(wait);
+  }
+
+  @Override
   public void refused(VerificationRefused.Refusal r, Duration took, int failCount) {
     metrics.syncPass(Metrics.Status.ERROR, took);
     if (notifier.isEmpty()) {

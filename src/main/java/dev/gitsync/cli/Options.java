@@ -188,6 +188,22 @@ public final class Options {
                   "How long to wait between sync attempts until the first successful sync. This"
                       + " must be at least 10ms if set. If not specified, --period is used.")
               .def());
+  public static final Opt<Duration> BACKOFF_MAX =
+      register(
+          o(
+                  "backoff-max",
+                  OptionType.DURATION,
+                  "0s",
+                  "the longest wait after consecutive failures (0: always --period)")
+              .env("GITSYNC_BACKOFF_MAX")
+              .man(
+                  "When set, each consecutive failure doubles the wait before the next pass, from"
+                      + " --period (or --init-period before the first success) up to this maximum,"
+                      + " with +/-20% jitter, so hundreds of pods do not hammer a git host that is"
+                      + " down; a success resets it, and --sync-on-signal or a push trigger still"
+                      + " starts a pass at once. It must not be below --period. If not specified,"
+                      + " this defaults to 0, upstream's fixed --period. Not in upstream git-sync.")
+              .def());
   public static final Opt<Duration> SYNC_TIMEOUT =
       register(
           o(

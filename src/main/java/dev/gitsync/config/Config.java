@@ -78,6 +78,7 @@ public record Config(
     NotifySettings notifications,
     Optional<TriggerSettings> trigger,
     VerifySettings verify,
+    Duration backoffMax,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */
@@ -138,7 +139,15 @@ public record Config(
   /** What the sync loop needs. */
   public LoopSettings loop() {
     return new LoopSettings(
-        ref, refIsHash(), period, initPeriod, oneTime, maxFailures, initMaxFailures, groupWrite);
+        ref,
+        refIsHash(),
+        period,
+        initPeriod,
+        oneTime,
+        maxFailures,
+        initMaxFailures,
+        groupWrite,
+        backoffMax);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.OptionalInt;
  * @param maxFailures consecutive failures tolerated after the first success (negative: forever)
  * @param initMaxFailures consecutive failures tolerated before the first success, if set
  * @param groupWrite make the touch file group-writable
+ * @param backoffMax the longest wait after consecutive failures; zero for a fixed period
  */
 public record LoopSettings(
     String ref,
@@ -24,4 +25,5 @@ public record LoopSettings(
     boolean oneTime,
     int maxFailures,
     OptionalInt initMaxFailures,
-    boolean groupWrite) {}
+    boolean groupWrite,
+    Duration backoffMax) {}

@@ -50,6 +50,12 @@ public final class Metrics {
           "git_sync_last_success_timestamp_seconds",
           "When the last successful sync completed, in seconds since the Unix epoch",
           Family.Type.GAUGE);
+  private final Family nextSync =
+      new Family(
+          "git_sync_next_sync_seconds",
+          "How long the loop waits before the next pass (longer after failures with"
+              + " --backoff-max)",
+          Family.Type.GAUGE);
   private final Family currentHash =
       new Family(
           "git_sync_current_hash_info",
@@ -122,6 +128,7 @@ public final class Metrics {
           hookRunCount,
           currentHash,
           lastSuccess,
+          nextSync,
           notifications,
           notificationsDropped,
           triggers,
@@ -158,6 +165,11 @@ public final class Metrics {
     currentHash.clear();
     currentHash.set(1, hash);
     lastSuccess.set(when.toEpochMilli() / 1000.0);
+  }
+
+  /** The wait before the next pass. */
+  public void nextSync(Duration wait) {
+    nextSync.set(wait.toNanos() / 1e9);
   }
 
   /** Counts a hook run. */

@@ -14,6 +14,9 @@ public interface SyncListener {
         public void failed(Duration took, String error, int failCount) {}
       };
 
+  /** The loop waits {@code wait} (or until woken) before the next pass. */
+  default void nextSync(Duration wait) {}
+
   /** A pass succeeded (whether or not it published something new). */
   void synced(SyncPass.Outcome outcome, Duration took);
 

@@ -106,7 +106,8 @@ public final class SyncLoop {
           return new LoopEnd.GaveUp(e.getMessage(), failCount, published);
         }
       }
-      Duration wait = synced ? settings.period() : settings.initPeriod();
+      Duration wait = wait(synced ? settings.period() : settings.initPeriod(), failCount);
+      listener.nextSync(wait);
       log.info(3, "next sync", "waitTime", wait);
       if (time.await(wakeup, wait)) {
         by = wakeup.reason();
@@ -115,6 +116,33 @@ public final class SyncLoop {
         by = "period";
       }
     }
+  }
+
+  /**
+   * {@code base}, or after {@code failures} consecutive failures with {@code --backoff-max}: {@code
+   * base} doubled per failure up to the maximum, then scaled by a random factor in [0.8, 1.2).
+   */
+  Duration wait(Duration base, int failures) {
+    Duration max = settings.backoffMax();
+    if (failures == 0 || max.isZero()) {
+      return base;
+    }
+    Duration w = base;
+    for (int i = 1; i < failures && w.compareTo(max) < 0; i++) {
+      w = w.multipliedBy(2);
+    }
+    if (w.compareTo(max) > 0) {
+      w = max;
+    }
+    return Duration.ofNanos((long) (w.toNanos() * (0.8 + 0.4 * jitter.getAsDouble())));
+  }
+
+  private java.util.function.DoubleSupplier jitter = Math::random;
+
+  /** Replaces the source of jitter (tests). */
+  SyncLoop jitter(java.util.function.DoubleSupplier j) {
+    this.jitter = j;
+    return this;
   }
 
   private void touch() {

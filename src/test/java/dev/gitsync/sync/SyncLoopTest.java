@@ -140,6 +140,54 @@ class SyncLoopTest {
   }
 
   @Test
+  void backoff_doublesFromThePeriodUpToTheMaximum_withJitter_andASuccessResetsIt()
+      throws Exception {
+    ScriptedStep s = new ScriptedStep().add(out(H1, true, true));
+    for (int i = 0; i < 6; i++) {
+      s.add(null);
+    }
+    s.add(out(H1, false, false)).add(null);
+    Config c = config("--period=10s", "--backoff-max=1m", "--max-failures=-1");
+    double[] r = {0.5};
+    try {
+      loop(c, s).jitter(() -> r[0]).run();
+    } catch (InterruptedException end) {
+      // The script ran out.
+    }
+    // After a success 10s; failures 1..6: 10, 20, 40, 60 (capped), 60, 60; then 10s again.
+    assertThat(clock.sleeps())
+        .containsExactly(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(40),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
+    SyncLoop l = loop(c, new ScriptedStep()).jitter(() -> 0.0);
+    assertThat(l.wait(Duration.ofSeconds(10), 3)).isEqualTo(Duration.ofSeconds(32));
+    l.jitter(() -> 0.999999);
+    assertThat(l.wait(Duration.ofSeconds(10), 9))
+        .isBetween(Duration.ofSeconds(71), Duration.ofSeconds(72));
+  }
+
+  @Test
+  void backoff_isOffByDefault_andBelowThePeriodIsAUsageError() throws Exception {
+    SyncLoop l = loop(config("--period=10s", "--max-failures=-1"), new ScriptedStep());
+    assertThat(l.wait(Duration.ofSeconds(10), 7)).isEqualTo(Duration.ofSeconds(10));
+    List<String> errs =
+        ConfigFactory.build(
+                ArgParser.parse(
+                    List.of("--repo=x", "--root=/r", "--period=1m", "--backoff-max=30s"), Map.of()),
+                Path.of("/"))
+            .errors();
+    assertThat(errs)
+        .anyMatch(e -> e.contains("--backoff-max (30s) must not be below --period (1m0s)"));
+  }
+
+  @Test
   void run_oneTime_endsAfterFirstSuccess() throws Exception {
     ScriptedStep s = new ScriptedStep().add(out(H1, true, true));
     assertThat(loop(config("--one-time"), s).run()).isInstanceOf(LoopEnd.OneTimeDone.class);

@@ -9,6 +9,7 @@ import dev.gitsync.config.Config;
 import dev.gitsync.config.Credential;
 import dev.gitsync.config.GitConfigEntry;
 import dev.gitsync.config.GitHubAppSettings;
+import dev.gitsync.config.GoDuration;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.HttpSettings;
 import dev.gitsync.config.LeaderElection;
@@ -133,6 +134,7 @@ public final class ConfigFactory {
             notify,
             trigger,
             verify,
+            sch.backoffMax(),
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -272,7 +274,8 @@ public final class ConfigFactory {
       Duration initPeriod,
       Duration syncTimeout,
       Optional<SyncSignal> signal,
-      OptionalInt initMaxFailures) {}
+      OptionalInt initMaxFailures,
+      Duration backoffMax) {}
 
   private static Schedule schedule(ParsedOptions p, List<String> errs) {
     Duration period = p.get(Options.PERIOD);
@@ -299,8 +302,22 @@ public final class ConfigFactory {
         p.isSet(Options.INIT_MAX_FAILURES)
             ? OptionalInt.of(p.get(Options.INIT_MAX_FAILURES))
             : OptionalInt.empty();
+    Duration backoffMax = p.get(Options.BACKOFF_MAX);
+    if (!backoffMax.isZero() && backoffMax.compareTo(period) < 0) {
+      errs.add(
+          "invalid flag: --backoff-max ("
+              + GoDuration.format(backoffMax)
+              + ") must not be below --period ("
+              + GoDuration.format(period)
+              + "); 0 keeps the fixed period");
+    }
     return new Schedule(
-        period, initPeriod.isZero() ? period : initPeriod, syncTimeout, signal, initMaxFailures);
+        period,
+        initPeriod.isZero() ? period : initPeriod,
+        syncTimeout,
+        signal,
+        initMaxFailures,
+        backoffMax);
   }
 
   private static HttpSettings http(ParsedOptions p, List<String> errs) {
