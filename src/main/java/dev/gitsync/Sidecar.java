@@ -3,6 +3,7 @@ package dev.gitsync;
 import dev.gitsync.auth.Authenticator;
 import dev.gitsync.config.Config;
 import dev.gitsync.config.HookSettings;
+import dev.gitsync.config.KubeEventsSettings;
 import dev.gitsync.config.LeaderElection;
 import dev.gitsync.config.RootPaths;
 import dev.gitsync.fs.AbsPath;
@@ -21,6 +22,7 @@ import dev.gitsync.hooks.WebHook;
 import dev.gitsync.http.AdminServer;
 import dev.gitsync.http.Health;
 import dev.gitsync.http.JdkHttpTransport;
+import dev.gitsync.kube.KubeEvents;
 import dev.gitsync.kube.LeaderElector;
 import dev.gitsync.kube.RestLeaseApi;
 import dev.gitsync.log.ErrorFile;
@@ -237,6 +239,7 @@ final class Sidecar {
   }
 
   private Path stateDir;
+  private Optional<KubeEvents> kubeEvents = Optional.empty();
   private List<HookRunner> hooks = List.of();
   private Optional<Notifier> notifier = Optional.empty();
 
@@ -274,6 +277,7 @@ final class Sidecar {
     if (config.verify().enabled()) {
       pass.checking(startVerifier(life));
     }
+    kubeEvents = startKubeEvents(life);
     SyncEvents events =
         new SyncEvents(
             metrics,
@@ -287,8 +291,35 @@ final class Sidecar {
             config.ref(),
             config.repo(),
             link.toString());
+    events.kube(kubeEvents);
     return new SyncLoop(
         config.loop(), pass, log, clock, wakeup, paths.touchFile(), errorFile, events);
+  }
+
+  /** {@code --kube-events}: Events on the pod, written from a thread of their own. */
+  private Optional<KubeEvents> startKubeEvents(Lifecycle life) {
+    if (config.kubeEvents().isEmpty()) {
+      return Optional.empty();
+    }
+    KubeEventsSettings s = config.kubeEvents().get();
+    JdkHttpTransport api =
+        life.own(
+            "Kubernetes API client (events)", new JdkHttpTransport(false, Optional.of(s.caFile())));
+    KubeEvents k =
+        life.own(
+            "Kubernetes Events",
+            new KubeEvents(
+                api,
+                s.apiUrl(),
+                s.namespace(),
+                s.pod(),
+                s.tokenFile(),
+                clock,
+                log.named("kube-events"),
+                metrics::kubeEvent));
+    k.start();
+    log.info(0, "recording Kubernetes Events", "pod", s.namespace() + "/" + s.pod());
+    return Optional.of(k);
   }
 
   /** {@code --verify}: the keyring built and the programs found, or a startup error. */
@@ -566,6 +597,14 @@ final class Sidecar {
   private int exitCode(LoopEnd end) throws InterruptedException {
     if (end instanceof LoopEnd.GaveUp) {
       LoopEnd.GaveUp g = (LoopEnd.GaveUp) end;
+      if (kubeEvents.isPresent()) {
+        kubeEvents
+            .get()
+            .warning(
+                "GivingUp",
+                "git-sync exits after " + g.failures() + " consecutive failures: " + g.error());
+        kubeEvents.get().drain(Duration.ofSeconds(5));
+      }
       if (notifier.isPresent()) {
         notifier.get().givingUp(g.error(), g.failures(), g.hash());
         notifier.get().drain(DRAIN_ON_EXIT);

@@ -5,6 +5,7 @@ import dev.gitsync.git.GitException;
 import dev.gitsync.hooks.HookContext;
 import dev.gitsync.hooks.HookRunner;
 import dev.gitsync.http.Health;
+import dev.gitsync.kube.KubeEvents;
 import dev.gitsync.log.Log;
 import dev.gitsync.log.Redactor;
 import dev.gitsync.metrics.Metrics;
@@ -68,6 +69,15 @@ final class SyncEvents implements SyncListener {
     this.link = link;
   }
 
+  private Optional<KubeEvents> kube = Optional.empty();
+  private boolean failing;
+
+  /** Records Kubernetes Events on the pod too ({@code --kube-events}). */
+  SyncEvents kube(Optional<KubeEvents> k) {
+    this.kube = k;
+    return this;
+  }
+
   /** The hash currently published ("" before the first sync). */
   String currentHash() {
     return currentHash;
@@ -82,6 +92,15 @@ final class SyncEvents implements SyncListener {
     }
     String hash = o.hash().hex();
     currentHash = hash;
+    if (failing) {
+      failing = false;
+      kube.ifPresent(
+          k -> {
+            k.normal("SyncRecovered", "synced " + hash + " again after failing");
+            k.clear("SyncFailed");
+            k.clear("VerificationFailed");
+          });
+    }
     metrics.published(hash, clock.instant());
     health.synced();
     String previous =
@@ -161,6 +180,8 @@ final class SyncEvents implements SyncListener {
   @Override
   public void refused(VerificationRefused.Refusal r, Duration took, int failCount) {
     metrics.syncPass(Metrics.Status.ERROR, took);
+    failing = true;
+    kube.ifPresent(k -> k.warning("VerificationFailed", r.describe()));
     if (notifier.isEmpty()) {
       return;
     }
@@ -188,6 +209,8 @@ final class SyncEvents implements SyncListener {
   @Override
   public void failed(Duration took, String error, int failCount) {
     metrics.syncPass(Metrics.Status.ERROR, took);
+    failing = true;
+    kube.ifPresent(k -> k.warning("SyncFailed", error));
     notifier.ifPresent(n -> n.failed(error, failCount, currentHash));
   }
 }

@@ -587,6 +587,24 @@ public final class Options {
                       + " are under --root; git-sync never removes this directory when it resets"
                       + " --root. Not in upstream git-sync.")
               .def());
+  public static final Opt<Boolean> KUBE_EVENTS =
+      register(
+          o(
+                  "kube-events",
+                  OptionType.BOOL,
+                  "false",
+                  "record Kubernetes Events on the pod when syncing fails, recovers, is refused or gives up")
+              .env("GITSYNC_KUBE_EVENTS")
+              .man(
+                  "Record core/v1 Events on this pod ($POD_NAME, the namespace of the service"
+                      + " account or $POD_NAMESPACE), so that kubectl describe pod tells what is"
+                      + " wrong: SyncFailed (a Warning aggregated with a count while the outage"
+                      + " lasts, as the kubelet does), SyncRecovered, VerificationFailed (--verify)"
+                      + " and GivingUp. Needs create and patch on events, and get on pods (for the"
+                      + " pod's UID), as deploy/components/kube-events grants. An API that refuses"
+                      + " is logged once and counted (git_sync_kube_events_total), never fatal."
+                      + " Not in upstream git-sync.")
+              .def());
   public static final Opt<Boolean> NOTIFY_LEADER_ELECTION =
       register(
           o(

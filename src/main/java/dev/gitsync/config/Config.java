@@ -79,6 +79,7 @@ public record Config(
     Optional<TriggerSettings> trigger,
     VerifySettings verify,
     Duration backoffMax,
+    Optional<KubeEventsSettings> kubeEvents,
     List<String> startupFlags) {
 
   /** Submodule handling, as {@code --submodules}. */

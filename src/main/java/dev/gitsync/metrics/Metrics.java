@@ -50,6 +50,14 @@ public final class Metrics {
           "git_sync_last_success_timestamp_seconds",
           "When the last successful sync completed, in seconds since the Unix epoch",
           Family.Type.GAUGE);
+  private final Family kubeEvents =
+      new Family(
+          "git_sync_kube_events_total",
+          "Kubernetes Events (--kube-events), partitioned by reason and result (sent, error,"
+              + " dropped)",
+          Family.Type.COUNTER,
+          "reason",
+          "result");
   private final Family nextSync =
       new Family(
           "git_sync_next_sync_seconds",
@@ -129,6 +137,7 @@ public final class Metrics {
           currentHash,
           lastSuccess,
           nextSync,
+          kubeEvents,
           notifications,
           notificationsDropped,
           triggers,
@@ -165,6 +174,11 @@ public final class Metrics {
     currentHash.clear();
     currentHash.set(1, hash);
     lastSuccess.set(when.toEpochMilli() / 1000.0);
+  }
+
+  /** Counts a Kubernetes Event. */
+  public void kubeEvent(String reason, String result) {
+    kubeEvents.add(1, reason, result);
   }
 
   /** The wait before the next pass. */

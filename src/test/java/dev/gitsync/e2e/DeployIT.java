@@ -128,6 +128,7 @@ class DeployIT {
   private static final java.util.Map<String, List<String>> SETS =
       java.util.Map.of(
           "slack", List.of("GITSYNC_NOTIFY_FILE", "mountPath: /etc/git-sync-notify"),
+          "kube-events", List.of("GITSYNC_KUBE_EVENTS", "name: git-sync-web-events", "- events"),
           "push-trigger",
               List.of(
                   "GITSYNC_TRIGGER_BIND",
@@ -153,7 +154,9 @@ class DeployIT {
             List.of("slack", "push-trigger"),
             List.of("slack", "replicas"),
             List.of("push-trigger", "replicas"),
-            List.of("slack", "push-trigger", "replicas"));
+            List.of("slack", "push-trigger", "replicas"),
+            List.of("replicas", "kube-events"),
+            List.of("slack", "replicas", "kube-events"));
     for (List<String> set : sets) {
       Path dir = Files.createDirectories(tmp.resolve(String.join("+", set)));
       StringBuilder k =

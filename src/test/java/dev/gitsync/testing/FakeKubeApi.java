@@ -135,8 +135,112 @@ public final class FakeKubeApi implements AutoCloseable {
     return a instanceof Map ? (String) ((Map<?, ?>) a).get(key) : null;
   }
 
+  /** Pods by "namespace/name": their UID. */
+  public final Map<String, String> pods = new ConcurrentHashMap<>();
+
+  /** Events by "namespace/name", as stored (merge patches applied). */
+  public final Map<String, Map<String, Object>> events = new ConcurrentHashMap<>();
+
+  /** When set, events answer 403 as RBAC without the grant does. */
+  public volatile boolean forbidEvents;
+
+  private static final Pattern CORE =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/(events|pods)(?:/([^/]+))?");
+
+  /**
+   * Events (core/v1) and pods, as the API server answers: create needs a JSON Event with a name, an
+   * involvedObject in the namespace, a reason and a type Normal or Warning (422 Invalid otherwise,
+   * 409 AlreadyExists for a name in use); a PATCH needs a merge or strategic-merge patch content
+   * type (415 otherwise) and an existing Event (404).
+   */
+  @SuppressWarnings("unchecked")
+  private int core(HttpExchange ex, String method, Matcher m) throws IOException {
+    byte[] raw = ex.getRequestBody().readAllBytes();
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    if (auth == null || !auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7))) {
+      return send(ex, 401, status("Unauthorized", "Unauthorized", 401));
+    }
+    String ns = m.group(1);
+    String name = m.group(3);
+    if (m.group(2).equals("pods")) {
+      String uid = name == null ? null : pods.get(ns + "/" + name);
+      return uid == null || !method.equals("GET")
+          ? send(ex, 404, status("NotFound", "pods \"" + name + "\" not found", 404))
+          : send(ex, 200, Map.of("kind", "Pod", "metadata", Map.of("name", name, "uid", uid)));
+    }
+    if (forbidEvents) {
+      return send(
+          ex,
+          403,
+          status(
+              "Forbidden",
+              "events is forbidden: User \"system:serviceaccount:"
+                  + ns
+                  + ":git-sync\" cannot "
+                  + verb(method)
+                  + " resource \"events\" in API group \"\" in the namespace \""
+                  + ns
+                  + "\"",
+              403));
+    }
+    String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+    Object body;
+    try {
+      body = JsonParser.parse(new String(raw, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return send(ex, 400, status("BadRequest", "invalid JSON", 400));
+    }
+    Map<String, Object> b = body instanceof Map ? (Map<String, Object>) body : Map.of();
+    synchronized (this) {
+      if (method.equals("POST") && name == null) {
+        if (!type.startsWith("application/json")) {
+          return send(ex, 415, status("UnsupportedMediaType", "not JSON", 415));
+        }
+        Map<String, Object> md = (Map<String, Object>) b.getOrDefault("metadata", Map.of());
+        Map<String, Object> io = (Map<String, Object>) b.getOrDefault("involvedObject", Map.of());
+        String n = String.valueOf(md.get("name"));
+        if (md.get("name") == null
+            || !ns.equals(io.get("namespace"))
+            || b.get("reason") == null
+            || !List.of("Normal", "Warning").contains(b.get("type"))) {
+          return send(ex, 422, status("Invalid", "Event \"" + n + "\" is invalid", 422));
+        }
+        if (events.containsKey(ns + "/" + n)) {
+          return send(ex, 409, status("AlreadyExists", "events \"" + n + "\" already exists", 409));
+        }
+        events.put(ns + "/" + n, new LinkedHashMap<>(b));
+        return send(ex, 201, b);
+      }
+      if (method.equals("PATCH") && name != null) {
+        if (!type.startsWith("application/merge-patch+json")
+            && !type.startsWith("application/strategic-merge-patch+json")) {
+          return send(
+              ex, 415, status("UnsupportedMediaType", "the patch type is not supported", 415));
+        }
+        Map<String, Object> e = events.get(ns + "/" + name);
+        if (e == null) {
+          return send(ex, 404, status("NotFound", "events \"" + name + "\" not found", 404));
+        }
+        e.putAll(b);
+        return send(ex, 200, e);
+      }
+    }
+    return send(ex, 405, status("MethodNotAllowed", "not allowed", 405));
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     String method = ex.getRequestMethod();
+    Matcher core = CORE.matcher(ex.getRequestURI().getPath());
+    if (core.matches()) {
+      int s;
+      try {
+        s = core(ex, method, core);
+      } catch (RuntimeException e) {
+        s = send(ex, 500, status("InternalError", "Internal error occurred: " + e, 500));
+      }
+      calls.add(method + " " + core.group(2) + " " + s);
+      return;
+    }
     Matcher m = PATH.matcher(ex.getRequestURI().getPath());
     String name = m.matches() && m.group(2) != null ? m.group(2) : "";
     int status;

@@ -12,6 +12,7 @@ import dev.gitsync.config.GitHubAppSettings;
 import dev.gitsync.config.GoDuration;
 import dev.gitsync.config.HookSettings;
 import dev.gitsync.config.HttpSettings;
+import dev.gitsync.config.KubeEventsSettings;
 import dev.gitsync.config.LeaderElection;
 import dev.gitsync.config.NotifySettings;
 import dev.gitsync.config.PayloadTemplate;
@@ -83,6 +84,7 @@ public final class ConfigFactory {
     NotifySettings notify = notify(p, cwd, errs, leaderElection(p, src.repo(), env, errs));
     Optional<TriggerSettings> trigger = trigger(p, cwd, errs);
     VerifySettings verify = verify(p, cwd, errs);
+    Optional<KubeEventsSettings> kubeEvents = kubeEvents(p, env, errs);
     for (String arg : p.positional()) {
       errs.add("unexpected argument \"" + arg + "\": git-sync takes only flags");
     }
@@ -135,6 +137,7 @@ public final class ConfigFactory {
             trigger,
             verify,
             sch.backoffMax(),
+            kubeEvents,
             StartupFlags.describe(p, verbosity >= 4));
     return new Result(Optional.of(c), List.of());
   }
@@ -632,6 +635,42 @@ public final class ConfigFactory {
               + name
               + " is not a valid object name (lower-case letters, digits, '-' and '.', at most 253)");
     }
+    ServiceAccount sa = serviceAccount(p, env, errs, flag);
+    Path dir = sa.dir();
+    String namespace = sa.namespace();
+    Optional<URI> api = sa.api();
+    Duration leaseDuration = p.get(Options.NOTIFY_LEASE_DURATION);
+    if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0
+        || leaseDuration.compareTo(Duration.ofMinutes(10)) > 0
+        || leaseDuration.toNanos() % 1_000_000_000L != 0) {
+      errs.add(
+          "invalid flag: --notify-lease-duration: must be whole seconds from 3s to 10m, got "
+              + dev.gitsync.config.GoDuration.format(leaseDuration));
+    }
+    String identity = identity(env, errs, flag);
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LeaderElection(
+            name,
+            namespace,
+            identity,
+            api.get(),
+            dir.resolve("token"),
+            dir.resolve("ca.crt"),
+            leaseDuration));
+  }
+
+  /**
+   * How an in-cluster client reaches the API: the service account's directory (token, ca.crt,
+   * namespace) and the API server's URL.
+   */
+  private record ServiceAccount(Path dir, String namespace, Optional<URI> api) {}
+
+  /** The service account, each missing piece named after {@code flag}. */
+  private static ServiceAccount serviceAccount(
+      ParsedOptions p, Map<String, String> env, List<String> errs, String flag) {
     Path dir = Path.of(p.get(Options.KUBE_SERVICE_ACCOUNT_DIR));
     String namespace = env.getOrDefault("POD_NAMESPACE", "");
     try {
@@ -656,14 +695,11 @@ public final class ConfigFactory {
                 + " --kube-service-account-dir)");
       }
     }
-    Duration leaseDuration = p.get(Options.NOTIFY_LEASE_DURATION);
-    if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0
-        || leaseDuration.compareTo(Duration.ofMinutes(10)) > 0
-        || leaseDuration.toNanos() % 1_000_000_000L != 0) {
-      errs.add(
-          "invalid flag: --notify-lease-duration: must be whole seconds from 3s to 10m, got "
-              + dev.gitsync.config.GoDuration.format(leaseDuration));
-    }
+    return new ServiceAccount(dir, namespace, api);
+  }
+
+  /** This pod's name: {@code $POD_NAME}, else the host name. */
+  private static String identity(Map<String, String> env, List<String> errs, String flag) {
     String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", ""));
     if (identity.isEmpty()) {
       try {
@@ -672,18 +708,28 @@ public final class ConfigFactory {
         errs.add(flag + "can't tell this pod's identity: set $POD_NAME");
       }
     }
-    if (api.isEmpty()) {
+    return identity;
+  }
+
+  /** {@code --kube-events}: the service account and the pod the Events are about. */
+  private static Optional<KubeEventsSettings> kubeEvents(
+      ParsedOptions p, Map<String, String> env, List<String> errs) {
+    if (!p.get(Options.KUBE_EVENTS)) {
+      return Optional.empty();
+    }
+    String flag = "invalid flag: --kube-events: ";
+    ServiceAccount sa = serviceAccount(p, env, errs, flag);
+    String pod = identity(env, errs, flag);
+    if (sa.api().isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        new LeaderElection(
-            name,
-            namespace,
-            identity,
-            api.get(),
-            dir.resolve("token"),
-            dir.resolve("ca.crt"),
-            leaseDuration));
+        new KubeEventsSettings(
+            sa.namespace(),
+            pod,
+            sa.api().get(),
+            sa.dir().resolve("token"),
+            sa.dir().resolve("ca.crt")));
   }
 
   private static Optional<HookSettings> hook(String command, Duration timeout, Duration backoff) {
