@@ -191,12 +191,21 @@ final class Sidecar {
                       config.ssh().keyFiles(),
                       config.ssh().knownHosts(),
                       config.ssh().knownHostsFile()),
-                  env));
+                  env,
+                  Optional.of(root.path())));
     } catch (IOException e) {
       throw new StartupException("can't write the private git config", e.getMessage());
     }
     gitEnv = genv.env();
     stateDir = genv.dir();
+    if (stateDir.startsWith(root.path())) {
+      log.info(
+          0,
+          "no writable temporary directory (a read-only root without /tmp?): git-sync's private"
+              + " files are under --root",
+          "path",
+          stateDir.toString());
+    }
     Git git = new Git(runner, config.git(), gitEnv, clock, log);
     try {
       log.info(
@@ -262,6 +271,9 @@ final class Sidecar {
     List<Path> preserve = new ArrayList<>();
     if (outbox.startsWith(root.path()) && !outbox.equals(root.path())) {
       preserve.add(root.path().resolve(root.path().relativize(outbox).getName(0)));
+    }
+    if (stateDir.startsWith(root.path())) {
+      preserve.add(stateDir);
     }
     SyncPass pass =
         new SyncPass(

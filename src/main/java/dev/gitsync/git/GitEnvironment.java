@@ -59,7 +59,35 @@ public final class GitEnvironment implements AutoCloseable {
    */
   public static GitEnvironment create(Settings s, Map<String, String> processEnv)
       throws IOException {
-    Path dir = Files.createTempDirectory("git-sync.");
+    return create(s, processEnv, Optional.empty());
+  }
+
+  /** The name of the private directory under {@code --root} when no temporary one can be made. */
+  public static final String UNDER_ROOT = ".git-sync-private";
+
+  /**
+   * Writes the private config into an owner-only temporary directory, or, when none can be made (a
+   * read-only root file system without a writable {@code /tmp}), into {@code fallback}'s {@value
+   * #UNDER_ROOT} (made afresh: a previous run's is removed first).
+   */
+  public static GitEnvironment create(
+      Settings s, Map<String, String> processEnv, Optional<Path> fallback) throws IOException {
+    Path dir;
+    boolean underRoot = false;
+    try {
+      dir = Files.createTempDirectory("git-sync.");
+    } catch (IOException noTemp) {
+      underRoot = true;
+      if (fallback.isEmpty()) {
+        throw noTemp;
+      }
+      dir = fallback.get().resolve(UNDER_ROOT);
+      FileOps.removeAll(dir);
+      Files.createDirectories(
+          dir,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    }
     try {
       Path cacheSocket = dir.resolve("credential-cache.sock");
       GitConfigFile cfg = defaults(cacheSocket, s.cacheTimeout());
@@ -68,6 +96,11 @@ public final class GitEnvironment implements AutoCloseable {
       Path gitConfig = dir.resolve("gitconfig");
       cfg.write(gitConfig);
       Map<String, String> env = new HashMap<>();
+      if (underRoot) {
+        // git's own temporary files (a signature and its payload for verify-commit, which gpg
+        // and ssh-keygen read) go to $TMPDIR, else /tmp.
+        env.put("TMPDIR", dir.toString());
+      }
       env.put("GIT_CONFIG_GLOBAL", gitConfig.toString());
       env.put("GIT_CONFIG_NOSYSTEM", "true");
       env.put(

@@ -309,8 +309,11 @@ class ImageIT {
       keys.exportArmored(secret.resolve("keys.asc"), "release@example.com");
       String pgp = keys.gpgCommit(repo, "release@example.com", "gpg", "file.txt", "pgp-signed");
       int port = gitDaemon();
+      // Read-only, no /tmp: the keyring is built under --root.
       List<String> verify =
           podman(
+              "--read-only",
+              "--read-only-tmpfs=false",
               "-v",
               out + ":/git",
               "-v",
@@ -367,28 +370,35 @@ class ImageIT {
 
   @Test
   void runsWithAReadOnlyRootFilesystem_asKubernetesManifestsDo() throws Exception {
-    // readOnlyRootFilesystem with /tmp and /git as volumes; HTTP auth uses the credential cache,
-    // whose socket lives under /tmp.
+    // readOnlyRootFilesystem with only /git writable, no /tmp at all (podman mounts none with
+    // --read-only-tmpfs=false); HTTP auth uses the credential cache, whose socket then lives under
+    // --root with the private git config, as --verify's keyring does.
     Files.writeString(tmp.resolve("pw"), "read-only-pass\n");
     GitHttpServer server = new GitHttpServer(tmp).require("robot", "read-only-pass");
     closeables.add(server);
-    GitSync.Result r =
-        run(
-            podman(
-                "--read-only",
-                "--tmpfs",
-                "/tmp",
-                "-v",
-                out + ":/git",
-                "-v",
-                tmp.resolve("pw") + ":/etc/git-secret/password:ro",
-                image,
-                "--repo=" + server.url("remote"),
-                "--username=robot",
-                "--password-file=/etc/git-secret/password",
-                "--one-time"));
+    List<String> argv =
+        podman(
+            "--read-only",
+            "--read-only-tmpfs=false",
+            "-v",
+            out + ":/git",
+            "-v",
+            tmp.resolve("pw") + ":/etc/git-secret/password:ro",
+            image,
+            "--repo=" + server.url("remote"),
+            "--username=robot",
+            "--password-file=/etc/git-secret/password",
+            "--one-time");
+    GitSync.Result r = run(argv);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(first);
+    assertThat(r.err()).contains("git-sync's private files are under --root");
+    // A restart (an init container run again on the same volume) finds the last run's private
+    // directory, makes it afresh, and syncs the next commit.
+    String second = repo.commit("file.txt", "two");
+    GitSync.Result again = run(argv);
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(second);
   }
 
   @Test
