@@ -59,6 +59,10 @@ public final class SyncPass implements Step {
 
   private int syncCount;
   private boolean deep = true;
+
+  /** The repository was made in this pass: it has no worktrees to prune. */
+  private boolean fresh;
+
   private String lastFetched;
   private CommitHash lastPeeled;
 
@@ -114,6 +118,7 @@ public final class SyncPass implements Step {
   public Outcome run() throws SyncException, InterruptedException {
     Instant start = clock.instant();
     deadline = start.plus(settings.syncTimeout());
+    fresh = false;
     git = base.until(deadline);
     try {
       Outcome o = sync();
@@ -289,8 +294,10 @@ public final class SyncPass implements Step {
     if (needInit) {
       git.init(r);
       deep = true;
-    }
-    if (deep) {
+      fresh = true;
+      // A repository just made has no origin: no need to ask git.
+      git.setOrigin(r, settings.repo(), false);
+    } else if (deep) {
       String url = git.originUrl(r);
       if (!url.equals(settings.repo())) {
         git.setOrigin(r, settings.repo(), !url.isEmpty());
@@ -395,7 +402,9 @@ public final class SyncPass implements Step {
       throws GitException, IOException, InterruptedException {
     log.info(1, "adding worktree", "path", wt.toString(), "hash", hash.hex());
     FileOps.removeAll(wt.path());
-    git.worktreePrune(root.path());
+    if (!fresh) {
+      git.worktreePrune(root.path());
+    }
     if (FileOps.ensureRealDirectory(worktrees.path(), settings.groupWrite())) {
       log.info(0, "removed a non-directory in place of .worktrees", "path", worktrees.toString());
     }
@@ -432,7 +441,12 @@ public final class SyncPass implements Step {
       git.sparseCheckoutInit(wt.path());
     }
     git.resetHard(wt.path(), hash);
-    if (settings.submodules() != Config.Submodules.OFF) {
+    // A tree without .gitmodules has no submodules to update (a sparse checkout may leave the
+    // file out while the commit has some, so then git is asked anyway).
+    boolean mayHaveSubmodules =
+        settings.sparseCheckoutFile().isPresent()
+            || Files.exists(wt.path().resolve(".gitmodules"), LinkOption.NOFOLLOW_LINKS);
+    if (settings.submodules() != Config.Submodules.OFF && mayHaveSubmodules) {
       git.submoduleUpdate(
           wt.path(), settings.submodules() == Config.Submodules.RECURSIVE, settings.depth());
     }

@@ -45,6 +45,43 @@ class MoreSyncIT {
     assertThat(six.err()).contains("\"level\":6,\"msg\":\"command result\"", "git version 2");
   }
 
+  /** Issue 22: git work a one-time sync of a fresh root does not need is not done. */
+  @Test
+  void aFreshRootWithoutSubmodules_runsNoSubmoduleUpdate_prune_orConfigRead() throws Exception {
+    GitSync.Result r =
+        GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time", "-v", "5");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("git worktree add")
+        .doesNotContain("git submodule update", "git worktree prune", "config --get");
+    // A commit with a submodule still gets it.
+    Repo sub = new Repo(tmp.resolve("sub"));
+    String subHash = sub.commit("inner.txt", "submodule");
+    Files.writeString(
+        repo.dir.resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = sub\n\turl = ../sub\n");
+    repo.git("update-index", "--add", "--cacheinfo", "160000," + subHash + ",sub");
+    repo.git("add", ".gitmodules");
+    repo.git("-c", "protocol.file.allow=always", "commit", "-q", "-m", "submodule");
+    GitSync.Result again =
+        GitSync.run(
+            tmp,
+            Map.of(
+                "GIT_CONFIG_COUNT",
+                "1",
+                "GIT_CONFIG_KEY_0",
+                "protocol.file.allow",
+                "GIT_CONFIG_VALUE_0",
+                "always"),
+            "--repo=" + repo.url(),
+            "--root=" + root,
+            "--one-time",
+            "-v",
+            "5");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err()).contains("git submodule update");
+    assertThat(root.resolve("remote/sub/inner.txt")).hasContent("submodule");
+  }
+
   @Test
   void filter_isPassedToFetch_andSyncWorks() throws Exception {
     repo.git("config", "uploadpack.allowFilter", "true");
