@@ -59,30 +59,20 @@ public record NotifyEvent(
 
   /** A copy naming the hook that failed. */
   public NotifyEvent withHook(String name) {
-    return new NotifyEvent(
-        type,
-        id,
-        time,
-        repo,
-        ref,
-        hash,
-        previousHash,
-        error,
-        failures,
-        brokenFor,
-        commits,
-        moreCommits,
-        diffSummary,
-        commitUrl,
-        compareUrl,
-        pod,
-        namespace,
-        name,
-        signer);
+    return copy(id, name, signer);
   }
 
   /** A copy with another id. */
   public NotifyEvent withId(String newId) {
+    return copy(newId, hook, signer);
+  }
+
+  /** A copy naming the signer of a refused commit. */
+  public NotifyEvent withSigner(String who) {
+    return copy(id, hook, who);
+  }
+
+  private NotifyEvent copy(String newId, String newHook, String newSigner) {
     return new NotifyEvent(
         type,
         newId,
@@ -101,32 +91,8 @@ public record NotifyEvent(
         compareUrl,
         pod,
         namespace,
-        hook,
-        signer);
-  }
-
-  /** A copy naming the signer of a refused commit. */
-  public NotifyEvent withSigner(String who) {
-    return new NotifyEvent(
-        type,
-        id,
-        time,
-        repo,
-        ref,
-        hash,
-        previousHash,
-        error,
-        failures,
-        brokenFor,
-        commits,
-        moreCommits,
-        diffSummary,
-        commitUrl,
-        compareUrl,
-        pod,
-        namespace,
-        hook,
-        who);
+        newHook,
+        newSigner);
   }
 
   /** Which trouble an incident event is about: {@code sync}, or {@code hook:NAME}. */

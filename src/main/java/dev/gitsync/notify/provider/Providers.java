@@ -52,11 +52,11 @@ public final class Providers {
       case WEBEX:
         return new Webex();
       case GITHUB_STATUS:
-        return new GitHubStatus();
+        return GitHubStatus.github();
       case GITLAB_STATUS:
         return new GitLabStatus();
       case GITEA_STATUS:
-        return new GiteaStatus();
+        return GitHubStatus.gitea();
       case BITBUCKET_STATUS:
         return new BitbucketStatus();
       case PAGERDUTY:
