@@ -296,14 +296,21 @@ public final class Verifier implements CommitCheck, AutoCloseable {
   private Map<String, String> env() throws IOException, InterruptedException {
     Path signers = settings.sshAllowedSigners().orElse(noSigners);
     Path home = settings.gpgKeys().isPresent() ? keyring(false).home() : emptyHome();
+    // After any GIT_CONFIG_* entries the pod's environment already gives git.
+    int n;
+    try {
+      n = Math.max(0, Integer.parseInt(System.getenv().getOrDefault("GIT_CONFIG_COUNT", "0")));
+    } catch (NumberFormatException notACount) {
+      n = 0;
+    }
     return Map.of(
         "GNUPGHOME",
         home.toString(),
         "GIT_CONFIG_COUNT",
-        "1",
-        "GIT_CONFIG_KEY_0",
+        Integer.toString(n + 1),
+        "GIT_CONFIG_KEY_" + n,
         "gpg.ssh.allowedSignersFile",
-        "GIT_CONFIG_VALUE_0",
+        "GIT_CONFIG_VALUE_" + n,
         signers.toString());
   }
 
