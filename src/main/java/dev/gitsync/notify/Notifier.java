@@ -254,6 +254,7 @@ public final class Notifier implements AutoCloseable {
         orphans.add(d);
       }
     }
+    resumeIncidents();
     if (!orphans.isEmpty()) {
       for (Delivery d : orphans) {
         observer.delivery("unknown", d.event().type().wire(), "dropped", "sink_removed");
@@ -262,6 +263,43 @@ public final class Notifier implements AutoCloseable {
       log.error(
           orphans.size() + " pending notification(s) for sinks no longer configured",
           "dropping notifications for removed sinks");
+    }
+  }
+
+  /**
+   * After a restart in the middle of an incident this replica alerted, the sinks that must keep an
+   * open incident alive (Alertmanager forgets an alert nobody refreshes) refresh it again: the
+   * sync's, when the saved state says failing and alerted, and each hook's that alerted.
+   */
+  private void resumeIncidents() {
+    NotifyPolicy.Snapshot s = policy.snapshot();
+    List<NotifyEvent> open = new ArrayList<>();
+    if (s.failing() && s.alerted()) {
+      open.add(
+          event(
+              EventType.SYNC_FAILED,
+              "",
+              "",
+              "still failing after a restart of git-sync",
+              s.failures(),
+              Duration.ZERO,
+              Changes.NONE));
+    }
+    s.hookAlerted()
+        .forEach(
+            (hook, hash) ->
+                open.add(
+                    event(
+                            EventType.HOOK_FAILED,
+                            hash,
+                            "",
+                            "still failing after a restart of git-sync",
+                            0,
+                            Duration.ZERO,
+                            Changes.NONE)
+                        .withHook(hook)));
+    for (NotifyEvent e : open) {
+      workers.values().forEach(w -> w.resumeIncident(e));
     }
   }
 

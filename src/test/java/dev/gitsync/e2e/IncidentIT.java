@@ -124,7 +124,8 @@ class IncidentIT {
 
   @Test
   void alertmanager_aFiringAlertIsSentAgainWhileItFires() throws Exception {
-    start(sink(IncidentFake.Kind.ALERTMANAGER, "refresh=1s"), "-v", "2");
+    String url = sink(IncidentFake.Kind.ALERTMANAGER, "refresh=1s");
+    start(url, "-v", "2");
     await().atMost(30, SECONDS).until(() -> Files.isSymbolicLink(root.resolve("remote")));
     Files.move(repo.dir, tmp.resolve("moved"));
     await().atMost(60, SECONDS).until(() -> fake.incidents.size() == 1);
@@ -136,6 +137,12 @@ class IncidentIT {
         .containsKeys("repo", "ref");
     await().atMost(60, SECONDS).until(() -> alert.updates >= 3);
     assertThat(g.err()).contains("open incident sent again");
+    // A restart in the middle of the incident: the new process keeps refreshing it.
+    g.kill();
+    int before = alert.updates;
+    start(url, "-v", "2");
+    await().atMost(60, SECONDS).until(() -> alert.updates >= before + 2);
+    assertThat(fake.incidents).hasSize(1);
     Files.move(tmp.resolve("moved"), repo.dir);
     await().atMost(60, SECONDS).until(() -> !alert.firing());
     int after = alert.updates;

@@ -272,6 +272,16 @@ public final class SinkWorker implements AutoCloseable {
     }
   }
 
+  /**
+   * An incident still open from before a restart: refreshed from now on, for the services that need
+   * it (nothing is sent at once: the last refresh before the restart keeps it alive a while).
+   */
+  public void resumeIncident(dev.gitsync.notify.event.NotifyEvent e) {
+    if (sink.events().contains(e.type())) {
+      track(e);
+    }
+  }
+
   /** Keeps track of the incidents a delivered event opened or closed. */
   private synchronized void track(dev.gitsync.notify.event.NotifyEvent e) {
     if (provider.refreshWhileFiring(sink).isEmpty()) {
@@ -280,6 +290,7 @@ public final class SinkWorker implements AutoCloseable {
     if (e.type().fires()) {
       firing.put(e.trouble(), e);
       lastRefresh = clock.instant();
+      notifyAll();
     } else if (e.type().resolves()) {
       firing.remove(e.trouble());
     }
