@@ -114,6 +114,20 @@ final class GitSync {
 
   /** Kills git-sync and its git children and waits for them, so the test can delete its files. */
   void kill() {
+    // Freeze it first: a JVM still running could start a git process after the list of its
+    // children is taken, and that orphan would go on writing into the test's directory.
+    if (process.isAlive()) {
+      try {
+        new ProcessBuilder("kill", "-STOP", Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start()
+            .waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        // Killing below still works; only the race is back.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
