@@ -11,19 +11,29 @@
 # tini): upstream's git-sync binary, say, or a script that starts the image's JVM with other
 # options. The report then has a column for each.
 #
+# --flags="..." adds flags to both containers (--webhook-url=…, which upstream knows too);
+# --ours="..." adds flags to this image's container only (a chat sink, a trigger listener: the
+# configuration users run, which upstream has no flags for). A file named by them is mounted at the
+# same path (read-only) when it exists on the host.
+#
 # Usage (root): bench/image-memory.sh [--seconds=60] [--period=1s] [--compare=PATH]
+#   [--flags="..."] [--ours="..."]
 # Prints a Markdown report; bench/results/image.md is its last output.
 set -eu
 seconds=60
 period=1s
 compare=
+flags=
+ours=
 for a in "$@"; do
   case "$a" in
+    --flags=*) flags=${a#*=} ;;
+    --ours=*) ours=${a#*=} ;;
     --seconds=*) seconds=${a#*=} ;;
     --period=*) period=${a#*=} ;;
     --compare=*) compare=$(cd "$(dirname "${a#*=}")" && pwd)/$(basename "${a#*=}") ;;
     [0-9]*) seconds=$a ;;
-    *) echo "usage: $0 [--seconds=60] [--period=1s] [--compare=PATH]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds=60] [--period=1s] [--compare=PATH] [--flags=...] [--ours=...]" >&2; exit 2 ;;
   esac
 done
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,11 +51,17 @@ python3 "$here/bench/make-repos.py" "$tmp/repos" >/dev/null
 git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --export-all --base-path="$tmp/repos" >/dev/null 2>&1 &
 daemon=$!
 n=$(ulimit -Hn)
-args="--repo=git://127.0.0.1:$port/medium --period=$period --http-bind=127.0.0.1:0 --http-metrics"
+args="--repo=git://127.0.0.1:$port/medium --period=$period --http-bind=127.0.0.1:0 --http-metrics $flags"
+# Files named in the extra flags (a trigger secret, say) are mounted where the flag says.
+mounts=
+for w in $flags $ours; do
+  f=${w#*=}
+  case "$f" in /*) [ -f "$f" ] && mounts="$mounts -v $f:$f:ro" ;; esac
+done
 mkdir "$tmp/out" && chown 65533:65533 "$tmp/out"
 # shellcheck disable=SC2086
 podman run -d --name "$name" --runtime runc --network host --ulimit "nofile=$n:$n" \
-  --ulimit nproc=32768:32768 -v "$tmp/out:/git" "$image" $args >/dev/null
+  --ulimit nproc=32768:32768 -v "$tmp/out:/git" $mounts "$image" $args $ours >/dev/null
 if [ -n "$compare" ]; then
   mkdir "$tmp/out-cmp" && chown 65533:65533 "$tmp/out-cmp"
   # shellcheck disable=SC2086
@@ -101,7 +117,7 @@ cgv=v1
 [ -f /sys/fs/cgroup/cgroup.controllers ] && cgv=v2
 echo "# Image memory at rest"
 echo
-echo "$(date -u +%Y-%m-%d), $(uname -m), cgroup $cgv, image $image, a 5,000-file repository over git:// polled every $period, measured after ${seconds}s"
+echo "$(date -u +%Y-%m-%d), $(uname -m), cgroup $cgv, image $image, a 5,000-file repository over git:// polled every $period, measured after ${seconds}s${flags:+; both with: $flags}${ours:+; ours also with: $ours}"
 echo
 printf '| What | git-sync (Java) |%s\n' "${compare:+ $(basename "$compare") (--compare) |}"
 printf '|---|---|%s\n' "${compare:+---|}"
