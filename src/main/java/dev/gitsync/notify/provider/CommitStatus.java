@@ -47,8 +47,7 @@ abstract class CommitStatus implements Provider {
     }
     String base = sink.uri().toString().replaceFirst("[?#].*$", "").replaceFirst("/+$", "");
     if (e.type() == EventType.TEST) {
-      return new OutboundRequest(
-          "GET", URI.create(base), headers(token, false), new byte[0], sink.timeout());
+      return Providers.request("GET", URI.create(base), sink, new byte[0], headers(token, false));
     }
     if (!CommitHashes.valid(e.hash())) {
       throw new IOException("no commit to mark for " + e.type().wire());
@@ -58,12 +57,11 @@ abstract class CommitStatus implements Provider {
             ? State.SUCCESS
             : e.type() == EventType.VERIFICATION_FAILED ? State.FAILURE : State.ERROR;
     String description = Text.cut(description(e, state), 138);
-    return new OutboundRequest(
-        "POST",
+    return Providers.post(
         URI.create(base + path(e.hash())),
-        headers(token, true),
+        sink,
         Providers.json(body(e, state, description, context(e, sink))),
-        sink.timeout());
+        headers(token, true));
   }
 
   /**
@@ -95,7 +93,6 @@ abstract class CommitStatus implements Provider {
 
   private List<Map.Entry<String, String>> headers(String token, boolean json) {
     List<Map.Entry<String, String>> h = new java.util.ArrayList<>(auth(token));
-    h.add(0, Map.entry("User-Agent", "git-sync/" + Providers.version()));
     h.add(Map.entry("Accept", "application/json"));
     if (json) {
       h.add(Map.entry("Content-Type", "application/json"));
@@ -209,7 +206,7 @@ abstract class CommitStatus implements Provider {
     }
   }
 
-  /** The commit's web page, else the repository's, for a status's link. */
+  /** The commit's web page, for a status's link (empty when not known). */
   static String link(NotifyEvent e) {
     return e.commitUrl();
   }

@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,18 +61,12 @@ final class Matrix implements Provider {
                 + URLEncoder.encode(sink.channel(), StandardCharsets.UTF_8)
                 + "/send/m.room.message/"
                 + txn);
-    List<Map.Entry<String, String>> h =
-        new ArrayList<>(
-            Providers.headers(
-                "Content-Type", "application/json", "Authorization", "Bearer " + token));
-    return new OutboundRequest("PUT", u, withAgent(h), Providers.json(p), sink.timeout());
-  }
-
-  private static List<Map.Entry<String, String>> withAgent(List<Map.Entry<String, String>> h) {
-    h.add(
-        0,
-        new java.util.AbstractMap.SimpleEntry<>("User-Agent", "git-sync/" + Providers.version()));
-    return h;
+    return Providers.request(
+        "PUT",
+        u,
+        sink,
+        Providers.json(p),
+        Providers.headers("Content-Type", "application/json", "Authorization", "Bearer " + token));
   }
 
   @Override

@@ -176,9 +176,15 @@ public final class Providers {
   }
 
   static OutboundRequest post(URI uri, Sink sink, byte[] body, List<Map.Entry<String, String>> h) {
+    return request("POST", uri, sink, body, h);
+  }
+
+  /** A request with git-sync's User-Agent first and the sink's timeout. */
+  static OutboundRequest request(
+      String method, URI uri, Sink sink, byte[] body, List<Map.Entry<String, String>> h) {
     List<Map.Entry<String, String>> all = new ArrayList<>(h);
     all.add(0, new AbstractMap.SimpleEntry<>("User-Agent", "git-sync/" + version()));
-    return new OutboundRequest("POST", uri, all, body, sink.timeout());
+    return new OutboundRequest(method, uri, all, body, sink.timeout());
   }
 
   static String version() {
