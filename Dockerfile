@@ -5,6 +5,11 @@
 # check every ELF file's shared libraries and to train the class-data-sharing archive with a sync.
 #
 #   docker build -t git-sync-java .
+#   docker buildx build --platform linux/amd64,linux/arm64 -t REGISTRY/git-sync-java:TAG --push .
+#
+# Each platform's build runs natively on that platform (under emulation in buildx when it is not
+# the builder's): image/build.py builds for the architecture it runs on, into
+# target/image/$TARGETARCH, with that architecture's jlink.
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -20,13 +25,15 @@ RUN apt-get update \
 
 # The check and the training, run inside the image's own root filesystem.
 FROM scratch AS check
-COPY --from=build /src/target/image/rootfs/ /
-COPY --from=build /src/target/image/build-helpers/ /tmp/build/
+ARG TARGETARCH
+COPY --from=build /src/target/image/${TARGETARCH}/rootfs/ /
+COPY --from=build /src/target/image/${TARGETARCH}/build-helpers/ /tmp/build/
 RUN ["/bin/sh", "/tmp/build/in-image.sh"]
 
 FROM scratch
-COPY --from=build /src/target/image/rootfs/ /
-COPY --from=build --chown=65533:65533 /src/target/image/rootfs/git/ /git/
+ARG TARGETARCH
+COPY --from=build /src/target/image/${TARGETARCH}/rootfs/ /
+COPY --from=build --chown=65533:65533 /src/target/image/${TARGETARCH}/rootfs/git/ /git/
 COPY --from=check /opt/git-sync/git-sync.jsa /opt/git-sync/git-sync.jsa
 USER 65533:65533
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -133,4 +133,4 @@ for what in "container: cgroup usage" "container: inactive file" "**container: w
     printf '| %s | %s |\n' "$what" "$ours"
   fi
 done
-grep -E "^(uncompressed|gzip)" "$here/target/image/contents.txt" | sed 's/^/| /; s/: / | /; s/$/ |/'
+grep -E "^(uncompressed|gzip)" "$here/target/image/$(dpkg --print-architecture)/contents.txt" | sed 's/^/| /; s/: / | /; s/$/ |/'

@@ -7,17 +7,27 @@ checked (every ELF file's shared libraries resolve inside the image), a class-da
 archive is trained by running a real sync inside it (chroot), and it is packed as a
 docker-archive tarball that `podman load` and `docker load` read:
 
-    target/git-sync-image.tar      the image
-    target/image/contents.txt      what the image holds, with sizes
-    target/image/rootfs/           the root filesystem it was packed from
+    target/git-sync-image-ARCH.tar       the image for one architecture (amd64, arm64)
+    target/git-sync-image.tar            the same, for the default architecture (the host's)
+    target/git-sync-image.oci.tar        --all: an OCI image index of every architecture
+    target/image/ARCH/contents.txt       what the image holds, with sizes
+    target/image/ARCH/rootfs/            the root filesystem it was packed from
 
 Run it through scripts/build-image.sh. Needs root (or unprivileged user namespaces) for the
-chroot, apt-get, dpkg-deb, ldconfig, binutils and a JDK with jmods (Debian's
-openjdk-17-jdk-headless). The check and the training run image/in-image.sh inside the image.
+chroot, apt-get, dpkg-deb, ldconfig and binutils for the target (binutils-aarch64-linux-gnu for
+arm64). The Java runtime is jlink'ed from Debian's OpenJDK packages for the target, pinned in
+image/packages.lock, by a jlink of exactly the same build for the host. The check and the training
+run image/in-image.sh inside the image: for another architecture under qemu-user emulation
+(qemu-user-static, registered with binfmt_misc).
+
+Design note: packages for another architecture come from a private apt state under
+target/image/apt-ARCH (the host's sources and keys, its own package lists and an empty dpkg
+database), so the build never adds an architecture to the host or touches its package state.
 """
 
 import argparse
 import datetime
+import functools
 import gzip
 import hashlib
 import io
@@ -32,10 +42,42 @@ import tarfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 TARGET = os.path.join(REPO, "target")
-WORK = os.path.join(TARGET, "image")
-STAGE = os.path.join(WORK, "rootfs")
+IMAGES = os.path.join(TARGET, "image")
 LOCK = os.path.join(HERE, "packages.lock")
-IMAGE = os.path.join(TARGET, "git-sync-image.tar")
+DEBS = os.path.join(IMAGES, "debs")
+# Set for the architecture being built by use_arch(): its work directory, root filesystem, helpers
+# and tarball.
+ARCH = WORK = STAGE = HELPERS = IMAGE = None
+
+# Architectures the image is built for, by Debian's name: its GNU triplet (library directory and
+# binutils prefix), dynamic loader, qemu-user name and OCI platform. Each needs only an entry here
+# if Debian builds OpenJDK 17 for it (README, "Other architectures").
+ARCHES = {
+    "amd64": {"triplet": "x86_64-linux-gnu", "loader": "/lib64/ld-linux-x86-64.so.2",
+              "qemu": "x86_64", "platform": {"architecture": "amd64", "os": "linux"}},
+    "arm64": {"triplet": "aarch64-linux-gnu", "loader": "/lib/ld-linux-aarch64.so.1",
+              "qemu": "aarch64",
+              "platform": {"architecture": "arm64", "os": "linux", "variant": "v8"}},
+}
+# Debian's OpenJDK: jmods (jdk-headless) and the runtime jlink itself runs on (jre-headless). Not
+# in the image; pinned with its packages.
+JDK_PACKAGES = ["openjdk-17-jdk-headless", "openjdk-17-jre-headless"]
+BINFMT = "/proc/sys/fs/binfmt_misc"
+BINFMT_CONF = "/usr/lib/binfmt.d"
+
+
+def use_arch(arch):
+    global ARCH, WORK, STAGE, HELPERS, IMAGE
+    ARCH = arch
+    WORK = os.path.join(IMAGES, arch)
+    STAGE = os.path.join(WORK, "rootfs")
+    HELPERS = os.path.join(WORK, "build-helpers")
+    IMAGE = os.path.join(TARGET, "git-sync-image-%s.tar" % arch)
+
+
+@functools.lru_cache(maxsize=None)
+def host_arch():
+    return out("dpkg", "--print-architecture").strip()
 
 UID = 65533
 # Programs the image runs, by package. Each keeps only the files named by its rule below; the
@@ -73,9 +115,43 @@ def log(msg):
 
 # ---- packages ------------------------------------------------------------------------------
 
-def show(specs):
-    """apt-cache's records for package specs ("name" or "name=version"), by package name."""
-    r = subprocess.run(["apt-cache", "show", "--no-all-versions"] + specs,
+class Apt:
+    """apt for one architecture: the host's own apt for the host's architecture, a private state
+    under target/image/apt-ARCH for another (see the design note at the top)."""
+
+    def __init__(self, arch):
+        self.arch = arch
+        self.opts = []
+        if arch != host_arch():
+            state = os.path.join(IMAGES, "apt-" + arch)
+            for d in ("lists/partial", "cache/archives/partial"):
+                os.makedirs(os.path.join(state, d), exist_ok=True)
+            status = os.path.join(state, "status")
+            open(status, "a").close()
+            for key, value in (("APT::Architecture", arch), ("APT::Architectures", arch),
+                               ("Dir::State::Lists", os.path.join(state, "lists")),
+                               ("Dir::State::status", status),
+                               ("Dir::Cache", os.path.join(state, "cache")),
+                               ("Dir::Cache::pkgcache", ""), ("Dir::Cache::srcpkgcache", "")):
+                self.opts += ["-o", "%s=%s" % (key, value)]
+            log("fetching the %s package lists into %s" % (arch, state))
+            r = subprocess.run(["apt-get"] + self.opts + ["update", "-q"],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit("build-image: apt-get update for %s failed:\n%s%s"
+                         % (arch, r.stdout, r.stderr))
+
+    def show(self, specs):
+        """apt-cache's records for package specs ("name" or "name=version"), by package name."""
+        return show(specs, self.opts)
+
+    def download(self, specs, cwd):
+        run("apt-get", *self.opts, "download", "-q", "-o", "APT::Sandbox::User=root", *specs,
+            cwd=cwd, stdout=subprocess.DEVNULL)
+
+
+def show(specs, opts=()):
+    r = subprocess.run(["apt-cache", *opts, "show", "--no-all-versions"] + specs,
                        capture_output=True, text=True)
     records = {}
     for block in r.stdout.split("\n\n"):
@@ -100,19 +176,21 @@ def depends(fields):
     return names
 
 
-def resolve(lock, allow_drift):
-    """Roots plus their library closure, each at its locked version (or the candidate)."""
-    chosen, drift, level = {}, [], list(ROOTS)
+def resolve(apt, roots, lock, allow_drift, closure=True):
+    """Roots plus (with closure) their library closure, each at its locked version (or the
+    candidate)."""
+    chosen, drift, level = {}, [], list(roots)
     while level:
         specs = [n + "=" + lock[n] if n in lock else n for n in level]
-        records = show(specs)
+        records = apt.show(specs)
         missing = [n for n in level if n not in records]
         for name in missing:
             if name in lock and not allow_drift:
-                sys.exit("build-image: %s=%s is not available from apt any more; rerun with"
-                         " --refresh-lock to pin the current versions" % (name, lock[name]))
+                sys.exit("build-image: %s=%s (%s) is not available from apt any more; rerun with"
+                         " --refresh-lock to pin the current versions"
+                         % (name, lock[name], apt.arch))
         if missing:
-            records.update(show(missing))
+            records.update(apt.show(missing))
         following = []
         for name in level:
             fields = records.get(name)
@@ -121,7 +199,7 @@ def resolve(lock, allow_drift):
             if name in lock and lock[name] != fields["Version"]:
                 drift.append("%s %s -> %s" % (name, lock[name], fields["Version"]))
             chosen[name] = fields["Version"]
-            for dep in depends(fields):
+            for dep in depends(fields) if closure else ():
                 if (dep not in chosen and dep not in level and dep not in following
                         and dep not in LIB_EXCLUDE
                         and (dep.startswith("lib") or dep == "zlib1g")):
@@ -130,18 +208,19 @@ def resolve(lock, allow_drift):
     return chosen, drift
 
 
-def download(chosen):
-    debs = os.path.join(WORK, "debs")
+def download(apt, chosen):
+    debs = DEBS
     os.makedirs(debs, exist_ok=True)
 
     def have(name, version):
-        prefix = "%s_%s_" % (name, version.replace(":", "%3a"))
-        return [f for f in os.listdir(debs) if f.startswith(prefix) and f.endswith(".deb")]
+        # Debian's file names: name_version_arch.deb, or _all for architecture-free packages.
+        names = ["%s_%s_%s.deb" % (name, version.replace(":", "%3a"), a)
+                 for a in (apt.arch, "all")]
+        return [f for f in names if os.path.exists(os.path.join(debs, f))]
 
     need = [n + "=" + v for n, v in sorted(chosen.items()) if not have(n, v)]
     if need:
-        run("apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", *need, cwd=debs,
-            stdout=subprocess.DEVNULL)
+        apt.download(need, debs)
     return {n: os.path.join(debs, have(n, v)[0]) for n, v in chosen.items()}
 
 
@@ -174,7 +253,7 @@ def keep(package, rel):
         return rel in ("bin/" + base, "usr/bin/" + base) and base in COREUTILS
     # Library packages: shared libraries and the loader's config, no programs, docs or iconv
     # modules.
-    if "/gconv/" in rel or rel.startswith("usr/lib/x86_64-linux-gnu/audit"):
+    if "/gconv/" in rel or rel.startswith("usr/lib/%s/audit" % ARCHES[ARCH]["triplet"]):
         return False
     return rel.startswith(("lib/", "lib64/", "usr/lib/", "etc/ld.so.conf.d/"))
 
@@ -243,7 +322,7 @@ def write(rel, text, mode=0o644):
     os.chmod(path, mode)
 
 
-def system_files():
+def system_files(foreign):
     write("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\n"
           "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
           "git-sync:x:%d:%d::/tmp:/sbin/nologin\n" % (UID, UID))
@@ -263,31 +342,78 @@ def system_files():
         os.makedirs(os.path.join(STAGE, d), exist_ok=True)
     shutil.copy2(os.path.join(HERE, "git-sync"), os.path.join(STAGE, "git-sync"))
     os.chmod(os.path.join(STAGE, "git-sync"), 0o755)
-    run("ldconfig", "-r", STAGE)
+    # The host's ldconfig only reads its own architecture's libraries; for another, the target's
+    # ldconfig runs inside the image (in-image.sh).
+    if not foreign:
+        run("ldconfig", "-r", STAGE)
 
 
-def jlink(jdk):
+def unpack_jdk(debs, arch):
+    """Debian's JDK packages unpacked into target/image/jdk-ARCH-VERSION (once per version), with
+    their links into /etc made to point inside it: a JAVA_HOME that needs nothing installed."""
+    version = os.path.basename(debs[JDK_PACKAGES[0]]).split("_")[1]
+    root = os.path.join(IMAGES, "jdk-%s-%s" % (arch, version.replace("%3a", "")))
+    home = os.path.join(root, "usr/lib/jvm/java-17-openjdk-" + arch)
+    if os.path.isdir(os.path.join(home, "jmods")):
+        return home
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    for name in JDK_PACKAGES:
+        run("dpkg-deb", "-x", debs[name], root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for n in dirnames + filenames:
+            path = os.path.join(dirpath, n)
+            link = os.readlink(path) if os.path.islink(path) else ""
+            if link.startswith("/") and os.path.lexists(root + link):
+                os.remove(path)
+                os.symlink(os.path.relpath(root + link, dirpath), path)
+    return home
+
+
+def java_version(home):
+    with open(os.path.join(home, "release")) as f:
+        for line in f:
+            if line.startswith("JAVA_VERSION="):
+                return line.split("=", 1)[1].strip().strip('"')
+    return "?"
+
+
+def jlink(tool_jdk, target_jdk):
+    """The runtime, linked by tool_jdk's jlink (the host's architecture) from target_jdk's jmods:
+    jlink needs a runtime of the same build as the modules it links."""
+    if java_version(tool_jdk) != java_version(target_jdk):
+        sys.exit("build-image: jlink %s (%s) cannot link the %s modules of Java %s; both must be the"
+                 " same build (refresh the lock, or pass a matching --jdk)"
+                 % (java_version(tool_jdk), tool_jdk, ARCH, java_version(target_jdk)))
     dest = os.path.join(STAGE, "opt/java")
     if os.path.exists(dest):
         shutil.rmtree(dest)
     # The CDS plugin warns about classes of modules left out; those classes are not wanted.
     # No default CDS archive of the JDK's choice of classes: in-image.sh makes one archive of the
-    # classes git-sync loads (11.4 MB smaller, and it starts faster).
-    r = subprocess.run([os.path.join(jdk, "bin/jlink"), "--add-modules", ",".join(MODULES),
-                        "--strip-debug", "--no-header-files", "--no-man-pages",
+    # classes git-sync loads (11.4 MB smaller, and it starts faster). Native symbols are stripped
+    # below with the target's binutils (jlink's own stripping runs the host's objcopy, which does
+    # not read another architecture's files).
+    r = subprocess.run([os.path.join(tool_jdk, "bin/jlink"),
+                        "--module-path", os.path.join(target_jdk, "jmods"),
+                        "--add-modules", ",".join(MODULES),
+                        "--strip-java-debug-attributes", "--no-header-files", "--no-man-pages",
                         "--output", dest],
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("build-image: jlink failed:\n" + r.stdout + r.stderr)
     # Debian's JDK libraries keep their symbol tables (libjvm.so: 4 MB, 1.3 MB gzipped); only a
     # crash report's native frames would miss them.
+    strip = ARCHES[ARCH]["triplet"] + "-strip"
+    if shutil.which(strip) is None:
+        sys.exit("build-image: %s is missing; install Debian's binutils-%s"
+                 % (strip, ARCHES[ARCH]["triplet"].replace("_", "-")))
     for dirpath, _, files in os.walk(dest):
         for f in files:
             path = os.path.join(dirpath, f)
             if (f.endswith(".so") or dirpath.endswith("/bin")) and not os.path.islink(path):
                 with open(path, "rb") as fh:
                     if fh.read(4) == b"\x7fELF":
-                        run("strip", "--strip-unneeded", path)
+                        run(strip, "--strip-unneeded", path)
     # Debian's jmods point cacerts at /etc/ssl/certs/java; git-sync trusts the system bundle.
     cacerts = os.path.join(dest, "lib/security/cacerts")
     if os.path.lexists(cacerts) and not os.path.exists(cacerts):
@@ -303,15 +429,17 @@ def app(jar, epoch):
     os.utime(os.path.join(dest, "git-sync.jar"), (epoch, epoch))
 
 
-HELPERS = os.path.join(WORK, "build-helpers")
-
-
-def prepare_helpers():
-    """What the in-image step needs: its script, the ELF files to check, a repo to sync."""
+def prepare_helpers(ldconfig):
+    """What the in-image step needs: its script, the architecture's loader, the ELF files to
+    check, a repo to sync, and (for another architecture) that architecture's ldconfig."""
     if os.path.exists(HELPERS):
         shutil.rmtree(HELPERS)
     os.makedirs(HELPERS)
     shutil.copy2(os.path.join(HERE, "in-image.sh"), HELPERS)
+    with open(os.path.join(HELPERS, "loader"), "w") as f:
+        f.write(ARCHES[ARCH]["loader"] + "\n")
+    if ldconfig:
+        shutil.copy2(ldconfig, os.path.join(HELPERS, "ldconfig"))
     files = elf_files()
     with open(os.path.join(HELPERS, "elf-files.txt"), "w") as f:
         f.write("".join(p + "\n" for p in files))
@@ -325,9 +453,46 @@ def prepare_helpers():
     return len(files)
 
 
+def ensure_binfmt(arch):
+    """The kernel runs another architecture's programs through qemu-user when binfmt_misc has an
+    entry for it with the F flag (the interpreter opened once, so a chroot need not hold it).
+    Registers Debian's entry when it is installed but not registered (no systemd-binfmt here)."""
+    name = "qemu-" + ARCHES[arch]["qemu"]
+    entry = os.path.join(BINFMT, name)
+    conf = os.path.join(BINFMT_CONF, name + ".conf")
+    if not os.path.exists(entry):
+        if not os.path.exists(conf):
+            sys.exit("build-image: running %s programs (the check and the CDS training inside"
+                     " the image) on this %s machine needs qemu-user emulation: install Debian's"
+                     " qemu-user-static (apt-get install qemu-user-static)" % (arch, host_arch()))
+        if not os.path.exists(os.path.join(BINFMT, "register")):
+            subprocess.run(["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT],
+                           capture_output=True)
+        try:
+            with open(conf) as f, open(os.path.join(BINFMT, "register"), "w") as reg:
+                reg.write(f.read().strip())
+            log("registered %s with binfmt_misc (%s)" % (name, conf))
+        except OSError as e:
+            sys.exit("build-image: qemu-user-static is installed but %s is not registered with"
+                     " binfmt_misc, and registering it failed (%s); as root: mount -t binfmt_misc"
+                     " binfmt_misc %s && cat %s > %s/register"
+                     % (name, e.strerror, BINFMT, conf, BINFMT))
+    with open(entry) as f:
+        lines = f.read().splitlines()
+    if "enabled" not in lines:
+        sys.exit("build-image: %s is disabled in binfmt_misc; echo 1 > %s" % (name, entry))
+    flags = next((l.split(":", 1)[1] for l in lines if l.startswith("flags:")), "")
+    if "F" not in flags:
+        sys.exit("build-image: %s is registered without binfmt_misc's F flag, so programs in the"
+                 " image's chroot cannot find the emulator; register Debian's %s instead"
+                 % (name, conf))
+
+
 def check_and_train():
     """Runs image/in-image.sh chrooted into the image, in private namespaces with /proc and
     /dev mounted; the Dockerfile runs the same script as a RUN step instead."""
+    if ARCH != host_arch():
+        ensure_binfmt(ARCH)
     inside = os.path.join(STAGE, "tmp/build")
     shutil.copytree(HELPERS, inside)
     script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && '
@@ -336,9 +501,14 @@ def check_and_train():
     if os.geteuid() != 0:
         pre.insert(1, "--map-root-user")
     try:
-        r = subprocess.run(pre + ["sh", "-c", script, STAGE], capture_output=True, text=True)
+        # Under emulation the training takes minutes (README); an emulator that hangs must not
+        # hang the build.
+        r = subprocess.run(pre + ["sh", "-c", script, STAGE], capture_output=True, text=True,
+                           timeout=1800)
         if r.returncode != 0:
             sys.exit("build-image: the check inside the image failed:\n" + r.stdout + r.stderr)
+    except subprocess.TimeoutExpired:
+        sys.exit("build-image: the check inside the %s image did not finish in 30 minutes" % ARCH)
     finally:
         shutil.rmtree(inside)
 
@@ -419,13 +589,13 @@ def layer(epoch):
     return buf.getvalue()
 
 
-def pack(layer_tar, epoch, tag):
+def pack(layer_tar, epoch, tag, version):
+    """Writes the docker-archive tarball; returns the layer's diff id and the image config."""
     diff_id = hashlib.sha256(layer_tar).hexdigest()
     created = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-    config = {
-        "architecture": "amd64",
-        "os": "linux",
+    config = dict(ARCHES[ARCH]["platform"])
+    config.update({
         "created": created,
         "config": {
             "User": "%d:%d" % (UID, UID),
@@ -434,11 +604,11 @@ def pack(layer_tar, epoch, tag):
             "Entrypoint": ["/git-sync"],
             "WorkingDir": "/tmp",
             "Labels": {"org.opencontainers.image.title": "git-sync (Java)",
-                       "org.opencontainers.image.version": tag.split(":")[-1]},
+                       "org.opencontainers.image.version": version},
         },
         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + diff_id]},
         "history": [{"created": created, "created_by": "scripts/build-image.sh"}],
-    }
+    })
     config_json = json.dumps(config, sort_keys=True, separators=(",", ":")).encode()
     config_name = hashlib.sha256(config_json).hexdigest() + ".json"
     manifest = json.dumps([{"Config": config_name, "RepoTags": [tag],
@@ -449,12 +619,59 @@ def pack(layer_tar, epoch, tag):
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(data), epoch, 0o644
             tar.addfile(info, io.BytesIO(data))
-    return diff_id
+    return diff_id, config_json
+
+
+OCI_INDEX = os.path.join(TARGET, "git-sync-image.oci.tar")
+
+
+def oci_index(images, epoch, version):
+    """Writes an oci-archive (an OCI image layout in a tarball) whose index.json names one image
+    index, tagged with the version, listing each architecture's manifest with its platform; the
+    layers are gzipped as a registry stores them. `skopeo copy --all oci-archive:FILE
+    docker://...` pushes it as one multi-platform tag. images: [(arch, layer_tar, config_json)]."""
+    blobs = {}
+
+    def blob(data, media_type, **extra):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        blobs[digest] = data
+        return dict({"mediaType": media_type, "digest": digest, "size": len(data)}, **extra)
+
+    def js(obj):
+        return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+
+    manifests = []
+    for arch, layer_tar, config_json in images:
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": blob(config_json, "application/vnd.oci.image.config.v1+json"),
+            "layers": [blob(gzip.compress(layer_tar, compresslevel=6, mtime=0),
+                            "application/vnd.oci.image.layer.v1.tar+gzip")],
+        }
+        manifests.append(blob(js(manifest), manifest["mediaType"],
+                              platform=ARCHES[arch]["platform"]))
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+             "manifests": manifests}
+    top = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+           "manifests": [blob(js(index), index["mediaType"],
+                              annotations={"org.opencontainers.image.ref.name": version})]}
+    files = [("oci-layout", js({"imageLayoutVersion": "1.0.0"})), ("index.json", js(top))]
+    files += [("blobs/sha256/" + d.split(":")[1], data) for d, data in sorted(blobs.items())]
+    with tarfile.open(OCI_INDEX, "w", format=tarfile.PAX_FORMAT) as tar:
+        for d in ("blobs", "blobs/sha256"):
+            info = tarfile.TarInfo(d)
+            info.type, info.mtime, info.mode = tarfile.DIRTYPE, epoch, 0o755
+            tar.addfile(info)
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), epoch, 0o644
+            tar.addfile(info, io.BytesIO(data))
 
 
 # ---- report --------------------------------------------------------------------------------
 
-def contents(chosen, drift, layer_tar, elf_count, tag, diff_id):
+def contents(chosen, drift, layer_tar, elf_count, tag, diff_id, jdk_line):
     gz = len(gzip.compress(layer_tar, compresslevel=6, mtime=0))
     sizes = {}
     files = []
@@ -469,6 +686,8 @@ def contents(chosen, drift, layer_tar, elf_count, tag, diff_id):
             sizes[part] = sizes.get(part, 0) + size
     mb = lambda n: "%.1f MB" % (n / 1e6)
     lines = ["# git-sync image " + tag, "",
+             "architecture: " + ARCH,
+             jdk_line,
              "image id (layer diff id): sha256:" + diff_id,
              "uncompressed layer: " + mb(len(layer_tar)),
              "gzip -6 layer (what a registry stores): " + mb(gz),
@@ -486,20 +705,125 @@ def contents(chosen, drift, layer_tar, elf_count, tag, diff_id):
     return len(layer_tar), gz
 
 
-def default_jdk():
-    home = os.environ.get("JAVA_HOME", "")
-    if home and os.path.isdir(os.path.join(home, "jmods")):
-        return home
-    return "/usr/lib/jvm/java-17-openjdk-amd64"
+def read_lock():
+    """image/packages.lock: "ARCH NAME VERSION" lines, by architecture then package."""
+    lock = {}
+    if os.path.exists(LOCK):
+        with open(LOCK) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    arch, name, version = line.split()
+                    lock.setdefault(arch, {})[name] = version
+    return lock
+
+
+def write_lock(lock):
+    with open(LOCK, "w") as f:
+        f.write("# Debian packages each architecture's image is assembled from, and the OpenJDK it"
+                " is linked from (openjdk-*, libc-bin: build only), as ARCH NAME VERSION;\n"
+                "# refresh with scripts/build-image.sh --refresh-lock [--arch=ARCH | --all]\n")
+        for arch in sorted(lock):
+            f.writelines("%s %s %s\n" % (arch, n, v) for n, v in sorted(lock[arch].items()))
+
+
+def host_jdk(version):
+    """The host architecture's JDK at exactly `version`, whose jlink links another
+    architecture's runtime."""
+    apt = Apt(host_arch())
+    if JDK_PACKAGES[0] not in apt.show([JDK_PACKAGES[0] + "=" + version]):
+        sys.exit("build-image: jlink must be the same build as the %s modules (%s), and apt has"
+                 " no %s %s for this %s machine; refresh the lock or pass --jdk"
+                 % (ARCH, version, JDK_PACKAGES[0], version, host_arch()))
+    return unpack_jdk(download(apt, {n: version for n in JDK_PACKAGES}), apt.arch)
+
+
+def build(arch, args, lock, epoch, default_arch):
+    """Builds one architecture's image; returns what the OCI index needs."""
+    use_arch(arch)
+    foreign = arch != host_arch()
+    os.makedirs(WORK, exist_ok=True)
+    apt = Apt(arch)
+    pinned = {} if args.refresh_lock else lock.get(arch, {})
+    log("resolving the %s packages" % arch)
+    chosen, drift = resolve(apt, ROOTS, pinned, args.allow_lock_drift)
+    # libc-bin's ldconfig (static) writes another architecture's loader cache, run inside.
+    tools, tools_drift = resolve(apt, JDK_PACKAGES + (["libc-bin"] if foreign else []), pinned,
+                                 args.allow_lock_drift, closure=False)
+    drift += tools_drift
+    for d in drift:
+        log("WARNING: locked version unavailable, using apt's: " + d)
+    if args.refresh_lock:
+        lock[arch] = dict(chosen, **tools)
+        write_lock(lock)
+    log("downloading %d packages" % (len(chosen) + len(tools)))
+    debs = download(apt, chosen)
+    tool_debs = download(apt, tools)
+    log("assembling the root filesystem")
+    extract(debs)
+    system_files(foreign)
+    if args.jdk and not foreign:
+        target_jdk = tool_jdk = args.jdk
+    else:
+        target_jdk = unpack_jdk(tool_debs, arch)
+        tool_jdk = args.jdk or (host_jdk(tools[JDK_PACKAGES[0]])
+                                if foreign else target_jdk)
+    log("linking the %s Java runtime %s (%s)" % (arch, java_version(target_jdk),
+                                                 ",".join(MODULES)))
+    jlink(tool_jdk, target_jdk)
+    app(args.jar, epoch)
+    dedupe()
+    ldconfig = None
+    if foreign:
+        unpacked = os.path.join(WORK, "unpacked", "libc-bin")
+        if os.path.exists(unpacked):
+            shutil.rmtree(unpacked)
+        run("dpkg-deb", "-x", tool_debs["libc-bin"], unpacked)
+        ldconfig = os.path.join(unpacked, "sbin/ldconfig")
+    elf_count = prepare_helpers(ldconfig)
+    apply_modes()
+    if args.rootfs_only:
+        log("done: %s and %s" % (STAGE, HELPERS))
+        return None
+    log("checking the shared libraries of %d ELF files and training the CDS archive inside the"
+        " %s image%s" % (elf_count, arch, " under qemu-user emulation" if foreign else ""))
+    started = datetime.datetime.now()
+    check_and_train()
+    log("the check and the training took %d s" % (datetime.datetime.now() - started).seconds)
+    name, _, version = args.tag.rpartition(":")
+    if not name or "/" in version:
+        name, version = args.tag, "latest"
+    tag = "%s:%s" % (name, version if arch == default_arch else version + "-" + arch)
+    log("packing %s as %s" % (IMAGE, tag))
+    layer_tar = layer(epoch)
+    diff_id, config_json = pack(layer_tar, epoch, tag, version)
+    if arch == default_arch:
+        default_image = os.path.join(TARGET, "git-sync-image.tar")
+        if os.path.exists(default_image):
+            os.remove(default_image)
+        os.link(IMAGE, default_image)
+    jdk_line = "Java runtime: %s, jlink'ed from %s %s %s" % (
+        java_version(target_jdk), arch, JDK_PACKAGES[0], tools.get(JDK_PACKAGES[0], "(--jdk)"))
+    raw, gz = contents(chosen, drift, layer_tar, elf_count, tag, diff_id, jdk_line)
+    log("done: %s (%.1f MB, %.1f MB gzipped); contents in %s" %
+        (IMAGE, raw / 1e6, gz / 1e6, os.path.join(WORK, "contents.txt")))
+    return arch, layer_tar, config_json, version
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jar", default=os.path.join(TARGET, "git-sync.jar"))
-    ap.add_argument("--jdk", default=default_jdk(),
-                    help="the JDK whose jlink and jmods make the runtime (default: $JAVA_HOME"
-                         " if it has jmods, else Debian's OpenJDK 17)")
-    ap.add_argument("--tag", default="localhost/git-sync-java:dev")
+    ap.add_argument("--arch", default=None,
+                    help="the architecture to build: %s (default: the host's, %s)"
+                         % (", ".join(ARCHES), host_arch()))
+    ap.add_argument("--all", action="store_true",
+                    help="build every architecture and the OCI image index %s" % OCI_INDEX)
+    ap.add_argument("--jdk", default=None,
+                    help="a JDK of the host's architecture whose jlink links the runtime, and"
+                         " whose jmods make it for the host's architecture (default: Debian's"
+                         " OpenJDK at the locked version, downloaded)")
+    ap.add_argument("--tag", default="localhost/git-sync-java:dev",
+                    help="the image's name; other architectures than the default add -ARCH to"
+                         " its version (default: %(default)s)")
     ap.add_argument("--refresh-lock", action="store_true",
                     help="pin the versions apt offers now in image/packages.lock")
     ap.add_argument("--allow-lock-drift", action="store_true",
@@ -507,48 +831,24 @@ def main():
     ap.add_argument("--rootfs-only", action="store_true",
                     help="stop before the in-image check (the Dockerfile runs it as a RUN step)")
     args = ap.parse_args()
+    default_arch = host_arch()
+    if args.arch is not None and args.arch not in ARCHES:
+        ap.error("unknown --arch=%s; supported: %s" % (args.arch, ", ".join(ARCHES)))
+    if args.all and args.arch is not None:
+        ap.error("--all builds every architecture; give --arch or --all, not both")
+    if args.all and args.rootfs_only:
+        ap.error("--rootfs-only stops before the image is packed; it needs one --arch")
+    if default_arch not in ARCHES:
+        default_arch = "amd64"
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
                 out("git", "-C", REPO, "log", "-1", "--format=%ct").strip())
-    lock = {}
-    if os.path.exists(LOCK) and not args.refresh_lock:
-        with open(LOCK) as f:
-            for line in f:
-                if line.strip() and not line.startswith("#"):
-                    name, version = line.split()
-                    lock[name] = version
-    os.makedirs(WORK, exist_ok=True)
-    log("resolving packages")
-    chosen, drift = resolve(lock, args.allow_lock_drift)
-    for d in drift:
-        log("WARNING: locked version unavailable, using apt's: " + d)
-    if args.refresh_lock:
-        with open(LOCK, "w") as f:
-            f.write("# Debian packages the image is assembled from (name version); refresh with"
-                    " scripts/build-image.sh --refresh-lock\n")
-            f.writelines("%s %s\n" % kv for kv in sorted(chosen.items()))
-    log("downloading %d packages" % len(chosen))
-    debs = download(chosen)
-    log("assembling the root filesystem")
-    extract(debs)
-    system_files()
-    log("linking the Java runtime (%s)" % ",".join(MODULES))
-    jlink(args.jdk)
-    app(args.jar, epoch)
-    dedupe()
-    elf_count = prepare_helpers()
-    apply_modes()
-    if args.rootfs_only:
-        log("done: %s and %s" % (STAGE, HELPERS))
-        return
-    log("checking the shared libraries of %d ELF files and training the CDS archive inside"
-        " the image" % elf_count)
-    check_and_train()
-    log("packing " + IMAGE)
-    layer_tar = layer(epoch)
-    diff_id = pack(layer_tar, epoch, args.tag)
-    raw, gz = contents(chosen, drift, layer_tar, elf_count, args.tag, diff_id)
-    log("done: %s (%.1f MB, %.1f MB gzipped); contents in %s" %
-        (IMAGE, raw / 1e6, gz / 1e6, os.path.join(WORK, "contents.txt")))
+    lock = read_lock()
+    arches = list(ARCHES) if args.all else [args.arch or default_arch]
+    images = [build(a, args, lock, epoch, default_arch) for a in arches]
+    if args.all:
+        log("writing the OCI image index " + OCI_INDEX)
+        oci_index([i[:3] for i in images], epoch, images[0][3])
+        log("done: %s (%s)" % (OCI_INDEX, ", ".join(arches)))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,15 @@
 # step of the Dockerfile. 1. Fails when any ELF file (listed in elf-files.txt) needs a shared
 # library the image lacks, as the image's own loader resolves them. 2. Trains the class-data-
 # sharing archive with a real one-time sync, with the entrypoint's JVM settings.
-# Its helpers (this script, elf-files.txt, a repo) are at /tmp/build.
+# Its helpers (this script, elf-files.txt, the architecture's loader, a repo, and for another
+# architecture than the build host's its static ldconfig) are at /tmp/build.
 set -eu
 build=/tmp/build
+loader=/lib64/ld-linux-x86-64.so.2
+[ -f $build/loader ] && read -r loader <$build/loader
+# The host's ldconfig reads only its own architecture's libraries: the image's own cache is
+# written here then.
+[ -x $build/ldconfig ] && $build/ldconfig
 missing=0
 while read -r f; do
   case "$f" in
@@ -13,7 +19,7 @@ while read -r f; do
     /opt/java/*) path=/opt/java/lib/server ;;
     *) path= ;;
   esac
-  out=$(/lib64/ld-linux-x86-64.so.2 ${path:+--library-path "$path"} --list "$f" 2>&1) || true
+  out=$("$loader" ${path:+--library-path "$path"} --list "$f" 2>&1) || true
   # A missing direct dependency stops the loader ("cannot open shared object file"); a missing
   # indirect one is listed as "not found".
   case "$out" in

@@ -12,14 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs the container image (target/git-sync-image.tar, built by scripts/build-image.sh) with
@@ -27,11 +32,45 @@ import org.junit.jupiter.api.io.TempDir;
  * with basic auth, SSH with known_hosts checking, and an HTTPS Slack-like receiver whose
  * certificate comes from a CA the test made. Runs when the build sets {@code gitsync.image} (the
  * {@code image} Maven profile, active where podman is installed).
+ *
+ * <p>Every test but the README's example runs once per architecture built: the host's image, and
+ * the arm64 image ({@code gitsync.image.arm64}, the {@code image-multiarch} profile, active where
+ * qemu-user-static is installed) under qemu-user emulation through binfmt_misc.
  */
 class ImageIT {
   private static final String IMAGE_TAR = System.getProperty("gitsync.image", "");
-  private static String image;
+  private static final String HOST_ARCH =
+      System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+
+  /** Debian's name of each architecture built, with its image's tarball. */
+  private static final Map<String, String> TARS = new LinkedHashMap<>();
+
+  static {
+    TARS.put(HOST_ARCH, IMAGE_TAR);
+    String arm64 = System.getProperty("gitsync.image.arm64", "");
+    if (!arm64.isEmpty() && !HOST_ARCH.equals("arm64")) {
+      TARS.put("arm64", arm64);
+    }
+  }
+
+  /** The name each architecture's image was loaded as. */
+  private static final Map<String, String> LOADED = new LinkedHashMap<>();
+
   private static String nofile;
+  String arch;
+  String image;
+  String imageTar;
+
+  static Stream<String> arches() {
+    return TARS.keySet().stream();
+  }
+
+  /** This test's image: the given architecture's. */
+  private void use(String arch) {
+    this.arch = arch;
+    this.image = LOADED.get(arch);
+    this.imageTar = TARS.get(arch);
+  }
 
   @TempDir Path tmp;
   Repo repo;
@@ -43,20 +82,24 @@ class ImageIT {
   @BeforeAll
   static void loadImage() throws Exception {
     assumeThat(IMAGE_TAR).as("gitsync.image (set by the image profile)").isNotEmpty();
-    String loaded = Repo.run(Path.of("/"), List.of("podman", "load", "-q", "-i", IMAGE_TAR));
-    // "Loaded image: NAME" (or "Loaded image(s): NAME"), possibly among warnings.
-    image =
-        loaded
-            .lines()
-            .filter(l -> l.startsWith("Loaded image"))
-            .map(l -> l.substring(l.indexOf(':') + 1).trim())
-            .reduce((a, b) -> b)
-            .orElseThrow(() -> new AssertionError("podman load said: " + loaded));
+    for (Map.Entry<String, String> tar : TARS.entrySet()) {
+      String loaded = Repo.run(Path.of("/"), List.of("podman", "load", "-q", "-i", tar.getValue()));
+      // "Loaded image: NAME" (or "Loaded image(s): NAME"), possibly among warnings.
+      LOADED.put(
+          tar.getKey(),
+          loaded
+              .lines()
+              .filter(l -> l.startsWith("Loaded image"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .reduce((a, b) -> b)
+              .orElseThrow(() -> new AssertionError("podman load said: " + loaded)));
+    }
     nofile = Repo.run(Path.of("/"), List.of("sh", "-c", "ulimit -Hn"));
   }
 
   @BeforeEach
   void setUp() throws Exception {
+    use(HOST_ARCH);
     repo = new Repo(tmp.resolve("remote"));
     first = repo.commit("file.txt", "one");
     out = tmp.resolve("out");
@@ -166,8 +209,10 @@ class ImageIT {
     assertThat(Disk.linkHash(work.resolve("out/remote"))).isEqualTo(first);
   }
 
-  @Test
-  void versionHelp_andNoCurlAptOrOtherTools() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void versionHelp_andNoCurlAptOrOtherTools(String arch) throws Exception {
+    use(arch);
     GitSync.Result version = run(podman(image, "--version"));
     assertThat(version.code()).as(version.err()).isZero();
     assertThat(version.out().trim())
@@ -187,7 +232,7 @@ class ImageIT {
                 "for c in curl wget apt apt-get dpkg perl python3 bash ssh-keysign su gpg-agent"
                     + " dirmngr gpgconf; do command -v $c && exit 1; done; for c in git ssh tini sed"
                     + " gpg ssh-keygen; do command -v $c; done;"
-                    + " echo clean"));
+                    + " echo clean; uname -m"));
     assertThat(tools.code()).as(tools.out() + tools.err()).isZero();
     assertThat(tools.out())
         .contains(
@@ -197,26 +242,43 @@ class ImageIT {
             "/usr/bin/gpg",
             "/usr/bin/ssh-keygen",
             "clean");
-    String contents = Files.readString(Path.of(IMAGE_TAR).resolveSibling("image/contents.txt"));
+    // The image's programs are the architecture's own (run under emulation when not the host's).
+    assertThat(tools.out().strip()).endsWith(arch.equals("arm64") ? "aarch64" : "x86_64");
+    assertThat(inspect("{{.Architecture}}/{{.Os}}", image)).isEqualTo(arch + "/linux");
+    String contents =
+        Files.readString(Path.of(imageTar).resolveSibling("image/" + arch + "/contents.txt"));
+    assertThat(contents).contains("architecture: " + arch);
     assertThat(contents).doesNotContainPattern("/(curl|wget|apt|apt-get|dpkg)\\n");
     assertThat(contents).contains("every shared library found");
   }
 
-  @Test
-  void buildCheck_failsWhenTheImageLacksASharedLibrary() throws Exception {
-    Path image = Path.of(IMAGE_TAR).resolveSibling("image");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void buildCheck_failsWhenTheImageLacksASharedLibrary(String arch) throws Exception {
+    use(arch);
+    Path work = Path.of(imageTar).resolveSibling("image/" + arch);
     Path copy = tmp.resolve("rootfs");
-    Repo.run(
-        Path.of("/"), List.of("cp", "-a", image.resolve("rootfs").toString(), copy.toString()));
-    Files.delete(copy.resolve("usr/lib/x86_64-linux-gnu/libpcre2-8.so.0"));
+    Repo.run(Path.of("/"), List.of("cp", "-a", work.resolve("rootfs").toString(), copy.toString()));
+    // The library and the link to it by its soname (ldconfig, which runs in the check for another
+    // architecture, would make the link again).
+    Path lib =
+        copy.resolve(
+            "usr/lib/"
+                + (arch.equals("arm64") ? "aarch64" : "x86_64")
+                + "-linux-gnu/libpcre2-8.so.0");
+    Files.delete(lib.toRealPath());
+    Files.delete(lib);
     Process p =
         new ProcessBuilder(
                 "python3",
                 "-c",
                 "import sys; sys.path.insert(0, sys.argv[1]); import build;"
-                    + " build.STAGE = sys.argv[2]; build.check_and_train()",
+                    + " build.use_arch(sys.argv[3]); build.STAGE = sys.argv[2];"
+                    + " build.HELPERS = sys.argv[4]; build.check_and_train()",
                 Path.of("image").toAbsolutePath().toString(),
-                copy.toString())
+                copy.toString(),
+                arch,
+                work.resolve("build-helpers").toString())
             .redirectErrorStream(true)
             .start();
     String text = new String(p.getInputStream().readAllBytes());
@@ -225,18 +287,14 @@ class ImageIT {
         .contains("the check inside the image failed", "/usr/bin/git", "libpcre2-8.so.0");
   }
 
-  @Test
-  void imageContract_matchesUpstream() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void imageContract_matchesUpstream(String arch) throws Exception {
+    use(arch);
     String config =
-        Repo.run(
-            Path.of("/"),
-            List.of(
-                "podman",
-                "image",
-                "inspect",
-                "--format",
-                "{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.Entrypoint}}|{{.Config.Env}}",
-                image));
+        inspect(
+            "{{.Config.User}}|{{.Config.WorkingDir}}|{{.Config.Entrypoint}}|{{.Config.Env}}",
+            image);
     assertThat(config)
         .startsWith("65533:65533|/tmp|[/git-sync]|")
         .contains("HOME=/tmp", "GITSYNC_ROOT=/git");
@@ -256,19 +314,27 @@ class ImageIT {
     assertThat(passwd.out()).contains("git-sync:x:65533:65533::/tmp:/sbin/nologin");
   }
 
-  private static String layerListing() throws Exception {
-    String manifest = Repo.run(Path.of("/"), List.of("tar", "-xOf", IMAGE_TAR, "manifest.json"));
+  /** podman image inspect's answer for one Go template. */
+  private static String inspect(String format, String image) throws Exception {
+    return Repo.run(Path.of("/"), List.of("podman", "image", "inspect", "--format", format, image))
+        .strip();
+  }
+
+  private String layerListing() throws Exception {
+    String manifest = Repo.run(Path.of("/"), List.of("tar", "-xOf", imageTar, "manifest.json"));
     Object parsed = dev.gitsync.json.JsonParser.parse(manifest);
     String layer =
         (String) ((List<?>) ((java.util.Map<?, ?>) ((List<?>) parsed).get(0)).get("Layers")).get(0);
     return Repo.run(
             Path.of("/"),
-            List.of("sh", "-c", "tar -xOf \"$0\" \"$1\" | tar -tvf -", IMAGE_TAR, layer))
+            List.of("sh", "-c", "tar -xOf \"$0\" \"$1\" | tar -tvf -", imageTar, layer))
         + "\n";
   }
 
-  @Test
-  void syncsOverTheGitProtocol_withSubmodules_intoAHostDirectory() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void syncsOverTheGitProtocol_withSubmodules_intoAHostDirectory(String arch) throws Exception {
+    use(arch);
     Repo sub = new Repo(tmp.resolve("sub"));
     String subHash = sub.commit("inner.txt", "submodule");
     Files.writeString(
@@ -297,8 +363,10 @@ class ImageIT {
    * --verify in the image, as its user: git runs the image's gpg and ssh-keygen with the keys
    * mounted from a Secret; a signed commit is published and an unsigned one refused.
    */
-  @Test
-  void verify_signedCommitsOnly_withKeysFromASecret() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void verify_signedCommitsOnly_withKeysFromASecret(String arch) throws Exception {
+    use(arch);
     Signers keys = new Signers(tmp.resolve("keys"));
     Path ssh = keys.sshKey("dev");
     keys.gpgKey("release@example.com", "", "1y");
@@ -344,8 +412,10 @@ class ImageIT {
     }
   }
 
-  @Test
-  void syncsOverHttpWithBasicAuth_passwordFromAMountedSecret() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void syncsOverHttpWithBasicAuth_passwordFromAMountedSecret(String arch) throws Exception {
+    use(arch);
     Path secrets = tmp.resolve("secret");
     Files.createDirectories(secrets);
     Files.writeString(secrets.resolve("password"), "image-http-pass\n");
@@ -368,8 +438,10 @@ class ImageIT {
     assertThat(r.err()).doesNotContain("image-http-pass");
   }
 
-  @Test
-  void runsWithAReadOnlyRootFilesystem_asKubernetesManifestsDo() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void runsWithAReadOnlyRootFilesystem_asKubernetesManifestsDo(String arch) throws Exception {
+    use(arch);
     // readOnlyRootFilesystem with only /git writable, no /tmp at all (podman mounts none with
     // --read-only-tmpfs=false); HTTP auth uses the credential cache, whose socket then lives under
     // --root with the private git config, as --verify's keyring does.
@@ -401,8 +473,10 @@ class ImageIT {
     assertThat(Disk.linkHash(out.resolve("remote"))).isEqualTo(second);
   }
 
-  @Test
-  void addUser_givesAnArbitraryUidAPasswdEntry_andSshWorksAsThatUid() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void addUser_givesAnArbitraryUidAPasswdEntry_andSshWorksAsThatUid(String arch) throws Exception {
+    use(arch);
     Sshd sshd = Sshd.start(tmp.resolve("sshd"));
     closeables.add(sshd);
     Path secret = sshSecret(sshd, "4242:65533");
@@ -442,8 +516,10 @@ class ImageIT {
             "git-sync:x:4242:65533::/tmp:/sbin/nologin");
   }
 
-  @Test
-  void syncsOverSsh_checkingKnownHosts_withTheDefaultSecretPaths() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void syncsOverSsh_checkingKnownHosts_withTheDefaultSecretPaths(String arch) throws Exception {
+    use(arch);
     Sshd sshd = Sshd.start(tmp.resolve("sshd"));
     closeables.add(sshd);
     Path secret = sshSecret(sshd, "65533:65533");
@@ -481,8 +557,10 @@ class ImageIT {
     assertThat(wrong.err()).contains("Host key verification failed");
   }
 
-  @Test
-  void execHookRunsInsideTheImage_underTiniAsPid1_leavingNoZombies() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void execHookRunsInsideTheImage_underTiniAsPid1_leavingNoZombies(String arch) throws Exception {
+    use(arch);
     int port = gitDaemon();
     Path hooks = tmp.resolve("hooks");
     Files.createDirectories(hooks);
@@ -533,8 +611,10 @@ class ImageIT {
     }
   }
 
-  @Test
-  void notifiesSlackOverHttps_trustingAPrivateCaFromSslCertFile() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arches")
+  void notifiesSlackOverHttps_trustingAPrivateCaFromSslCertFile(String arch) throws Exception {
+    use(arch);
     Path pki = tmp.resolve("pki");
     Files.createDirectories(pki);
     SSLContext tls = dev.gitsync.testing.Pki.server(pki);
@@ -559,6 +639,68 @@ class ImageIT {
     assertThat(slack.requests).hasSize(1);
     assertThat(slack.requests.get(0).body()).contains(first.substring(0, 7));
     assertThat(slack.statuses).isEmpty();
+  }
+
+  /**
+   * The OCI image index ({@code scripts/build-image.sh --all}) pushed as one tag to a real registry
+   * (Docker's distribution, on loopback) with {@code skopeo copy --all}, as the README says: the
+   * tag lists both platforms, and pulling it for each architecture gives exactly the image the
+   * other tests ran (the same image id), which runs as that architecture.
+   */
+  @Test
+  void ociIndex_pushedAsOneTag_pullsTheTestedImageForEachPlatform() throws Exception {
+    String oci = System.getProperty("gitsync.image.oci", "");
+    assumeThat(oci).as("gitsync.image.oci (set by the image-multiarch profile)").isNotEmpty();
+    int port = freePort();
+    Path config = tmp.resolve("registry.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
+            + tmp.resolve("registry")
+            + "\nhttp:\n  addr: 127.0.0.1:"
+            + port
+            + "\n");
+    servers.add(
+        new ProcessBuilder("docker-registry", "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("registry.log").toFile())
+            .start());
+    await().atMost(30, SECONDS).until(() -> canConnect(port));
+    String ref = "127.0.0.1:" + port + "/git-sync-java:dev";
+    Repo.run(
+        Path.of("/"),
+        List.of(
+            "skopeo",
+            "copy",
+            "--all",
+            "--quiet",
+            "--dest-tls-verify=false",
+            "oci-archive:" + oci,
+            "docker://" + ref));
+    String index =
+        Repo.run(
+            Path.of("/"),
+            List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref));
+    assertThat(index)
+        .contains("application/vnd.oci.image.index.v1+json")
+        .contains("\"architecture\":\"amd64\"", "\"architecture\":\"arm64\"");
+    for (String a : TARS.keySet()) {
+      use(a);
+      // podman pull -q prints the image id last.
+      String pulled =
+          Repo.run(
+                  Path.of("/"),
+                  List.of("podman", "pull", "-q", "--tls-verify=false", "--arch=" + a, ref))
+              .strip()
+              .lines()
+              .reduce((x, y) -> y)
+              .orElse("");
+      assertThat(pulled).as(a).isEqualTo(inspect("{{.Id}}", image));
+      GitSync.Result version = run(podman(pulled, "--version"));
+      assertThat(version.code()).as(version.err()).isZero();
+      assertThat(version.out().strip()).isEqualTo(GitSync.run(tmp, "--version").out().strip());
+    }
+    assertThat(TARS).containsKeys("amd64", "arm64");
   }
 
   /**
