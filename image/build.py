@@ -58,6 +58,11 @@ ARCHES = {
     "arm64": {"triplet": "aarch64-linux-gnu", "loader": "/lib/ld-linux-aarch64.so.1",
               "qemu": "aarch64",
               "platform": {"architecture": "arm64", "os": "linux", "variant": "v8"}},
+    "ppc64el": {"triplet": "powerpc64le-linux-gnu", "loader": "/lib64/ld64.so.2",
+                "qemu": "ppc64le", "platform": {"architecture": "ppc64le", "os": "linux"}},
+    "s390x": {"triplet": "s390x-linux-gnu", "loader": "/lib/ld64.so.1",
+              "qemu": "s390x", "platform": {"architecture": "s390x", "os": "linux"},
+              "endian": "big"},
 }
 # Debian's OpenJDK: jmods (jdk-headless) and the runtime jlink itself runs on (jre-headless). Not
 # in the image; pinned with its packages.
@@ -397,6 +402,8 @@ def jlink(tool_jdk, target_jdk):
                         "--module-path", os.path.join(target_jdk, "jmods"),
                         "--add-modules", ",".join(MODULES),
                         "--strip-java-debug-attributes", "--no-header-files", "--no-man-pages",
+                        # The runtime image (lib/modules) in the target's byte order.
+                        "--endian", ARCHES[ARCH].get("endian", "little"),
                         "--output", dest],
                        capture_output=True, text=True)
     if r.returncode != 0:

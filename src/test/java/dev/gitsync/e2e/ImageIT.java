@@ -34,22 +34,46 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code image} Maven profile, active where podman is installed).
  *
  * <p>Every test but the README's example runs once per architecture built: the host's image, and
- * the arm64 image ({@code gitsync.image.arm64}, the {@code image-multiarch} profile, active where
- * qemu-user-static is installed) under qemu-user emulation through binfmt_misc.
+ * the others ({@code gitsync.image.others}: arm64, ppc64el and s390x, built by the {@code
+ * image-multiarch} profile where qemu-user-static is installed) under qemu-user emulation through
+ * binfmt_misc.
  */
 class ImageIT {
   private static final String IMAGE_TAR = System.getProperty("gitsync.image", "");
-  private static final String HOST_ARCH =
-      System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
 
-  /** Debian's name of each architecture built, with its image's tarball. */
+  /**
+   * An architecture the image is built for: the kernel's name of the machine ({@code uname -m}),
+   * its GNU triplet (the image's library directory) and its OCI platform name (also Java's {@code
+   * os.arch}).
+   */
+  private record Arch(String machine, String triplet, String platform) {}
+
+  /** Each architecture by Debian's name. */
+  private static final Map<String, Arch> ARCHES =
+      Map.of(
+          "amd64", new Arch("x86_64", "x86_64-linux-gnu", "amd64"),
+          "arm64", new Arch("aarch64", "aarch64-linux-gnu", "arm64"),
+          "ppc64el", new Arch("ppc64le", "powerpc64le-linux-gnu", "ppc64le"),
+          "s390x", new Arch("s390x", "s390x-linux-gnu", "s390x"));
+
+  private static final String HOST_ARCH =
+      ARCHES.entrySet().stream()
+          .filter(e -> e.getValue().platform().equals(System.getProperty("os.arch")))
+          .map(Map.Entry::getKey)
+          .findFirst()
+          .orElse("amd64");
+
+  /** Each architecture built, with its image's tarball. */
   private static final Map<String, String> TARS = new LinkedHashMap<>();
 
   static {
     TARS.put(HOST_ARCH, IMAGE_TAR);
-    String arm64 = System.getProperty("gitsync.image.arm64", "");
-    if (!arm64.isEmpty() && !HOST_ARCH.equals("arm64")) {
-      TARS.put("arm64", arm64);
+    for (String other : System.getProperty("gitsync.image.others", "").split(",")) {
+      if (!other.isBlank() && !other.equals(HOST_ARCH)) {
+        TARS.put(
+            other,
+            Path.of(IMAGE_TAR).resolveSibling("git-sync-image-" + other + ".tar").toString());
+      }
     }
   }
 
@@ -243,8 +267,9 @@ class ImageIT {
             "/usr/bin/ssh-keygen",
             "clean");
     // The image's programs are the architecture's own (run under emulation when not the host's).
-    assertThat(tools.out().strip()).endsWith(arch.equals("arm64") ? "aarch64" : "x86_64");
-    assertThat(inspect("{{.Architecture}}/{{.Os}}", image)).isEqualTo(arch + "/linux");
+    assertThat(tools.out().strip()).endsWith(ARCHES.get(arch).machine());
+    assertThat(inspect("{{.Architecture}}/{{.Os}}", image))
+        .isEqualTo(ARCHES.get(arch).platform() + "/linux");
     String contents =
         Files.readString(Path.of(imageTar).resolveSibling("image/" + arch + "/contents.txt"));
     assertThat(contents).contains("architecture: " + arch);
@@ -261,11 +286,7 @@ class ImageIT {
     Repo.run(Path.of("/"), List.of("cp", "-a", work.resolve("rootfs").toString(), copy.toString()));
     // The library and the link to it by its soname (ldconfig, which runs in the check for another
     // architecture, would make the link again).
-    Path lib =
-        copy.resolve(
-            "usr/lib/"
-                + (arch.equals("arm64") ? "aarch64" : "x86_64")
-                + "-linux-gnu/libpcre2-8.so.0");
+    Path lib = copy.resolve("usr/lib/" + ARCHES.get(arch).triplet() + "/libpcre2-8.so.0");
     Files.delete(lib.toRealPath());
     Files.delete(lib);
     Process p =
@@ -683,14 +704,21 @@ class ImageIT {
             List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref));
     assertThat(index)
         .contains("application/vnd.oci.image.index.v1+json")
-        .contains("\"architecture\":\"amd64\"", "\"architecture\":\"arm64\"");
+        .contains("\"architecture\":\"amd64\"", "\"architecture\":\"arm64\"")
+        .contains("\"architecture\":\"ppc64le\"", "\"architecture\":\"s390x\"");
     for (String a : TARS.keySet()) {
       use(a);
       // podman pull -q prints the image id last.
       String pulled =
           Repo.run(
                   Path.of("/"),
-                  List.of("podman", "pull", "-q", "--tls-verify=false", "--arch=" + a, ref))
+                  List.of(
+                      "podman",
+                      "pull",
+                      "-q",
+                      "--tls-verify=false",
+                      "--arch=" + ARCHES.get(a).platform(),
+                      ref))
               .strip()
               .lines()
               .reduce((x, y) -> y)
@@ -700,7 +728,7 @@ class ImageIT {
       assertThat(version.code()).as(version.err()).isZero();
       assertThat(version.out().strip()).isEqualTo(GitSync.run(tmp, "--version").out().strip());
     }
-    assertThat(TARS).containsKeys("amd64", "arm64");
+    assertThat(TARS).containsKeys("amd64", "arm64", "ppc64el", "s390x");
   }
 
   /**
