@@ -60,6 +60,32 @@ class LeaderElectionIT {
     api.close();
   }
 
+  /**
+   * Waits up to a minute, and on a timeout fails with the replica's log and what the receiver got,
+   * so that a rare failure in CI can be read afterwards.
+   */
+  private void awaitWithLog(String alias, String pod, java.util.concurrent.Callable<Boolean> done) {
+    try {
+      await(alias).atMost(60, SECONDS).until(done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String log = pods.get(pod).err();
+      StringBuilder got = new StringBuilder();
+      rx.requests.forEach(
+          r -> got.append(r.body(), 0, Math.min(300, r.body().length())).append('\n'));
+      throw new AssertionError(
+          alias
+              + " timed out; the lease holder: "
+              + leader()
+              + "\n"
+              + pod
+              + "'s log (its end):\n"
+              + log.substring(Math.max(0, log.length() - 30_000))
+              + "\nthe receiver got:\n"
+              + got,
+          e);
+    }
+  }
+
   private GitSync start(String pod, String... extra) throws Exception {
     List<String> args =
         new ArrayList<>(
@@ -369,9 +395,8 @@ class LeaderElectionIT {
     sinkFails = true;
     String h5 = repo.commit("file.txt", "while the sink fails");
     await().atMost(60, SECONDS).until(() -> published("pod-b").equals(h5));
-    await("b tried it")
-        .atMost(60, SECONDS)
-        .until(() -> rx.requests.stream().anyMatch(r -> r.body().contains(h5)));
+    awaitWithLog(
+        "b tried it", "pod-b", () -> rx.requests.stream().anyMatch(r -> r.body().contains(h5)));
     pods.remove("pod-b").kill();
     sinkFails = false;
     pods.get("pod-a").signal("CONT");
