@@ -11,7 +11,10 @@ medium) every second for --seconds, with the launcher's JVM options plus
     [heap] and its 64 MiB-aligned arenas), to the libraries and files it maps, or to "other".
 NMT itself costs a little memory; --no-nmt measures the same run without it (totals only).
 
+--args adds git-sync flags (a sink, a trigger listener: the configuration users run).
+
 Usage: bench/memory-breakdown.py [--seconds 60] [--opts "..."] [--env K=V ...] [--no-nmt]
+                                 [--args "..."]
 Prints a Markdown table. Needs jcmd from the same JDK, python3, git, and a built ./git-sync.
 """
 import argparse, collections, os, re, shlex, shutil, signal, subprocess, sys, tempfile, time
@@ -108,6 +111,7 @@ def main():
     ap.add_argument("--no-nmt", action="store_true")
     ap.add_argument("--repo", default="")
     ap.add_argument("--java", default="java")
+    ap.add_argument("--args", default="", help="more git-sync flags")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="mem-breakdown-")
     repo = a.repo
@@ -124,7 +128,7 @@ def main():
         k, _, v = kv.partition("=")
         env[k] = v
     argv = [a.java, *opts, "-jar", jar, "--repo=file://" + repo, "--root=" + os.path.join(tmp, "root"),
-            "--period=1s", "--http-bind=127.0.0.1:0", "--http-metrics"]
+            "--period=1s", "--http-bind=127.0.0.1:0", "--http-metrics", *shlex.split(a.args)]
     p = subprocess.Popen(argv, stderr=open(os.path.join(tmp, "log"), "w"), env=env)
     try:
         time.sleep(a.seconds)
@@ -138,7 +142,8 @@ def main():
         p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     rows = classify(maps, regions)
-    print("JVM options: `%s`%s\n" % (" ".join(opts), (" env: " + " ".join(a.env)) if a.env else ""))
+    print("JVM options: `%s`%s%s\n" % (" ".join(opts), (" env: " + " ".join(a.env)) if a.env else "",
+                                        (" flags: `%s`" % a.args) if a.args else ""))
     print("VmRSS %s, RssAnon %s, RssFile %s, threads %d\n" % (status["VmRSS"], status["RssAnon"],
                                                              status["RssFile"], threads))
     print("| Where | RSS KiB | anonymous KiB | private dirty KiB |\n|---|---|---|---|")
