@@ -324,16 +324,21 @@ class LeaderElectionIT {
   /** Which commits the receiver accepted (answered 2xx), in order; set by {@link #failSink}. */
   final List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  volatile boolean sinkFails;
+  /** When set, the sink refuses every event but this commit's. */
+  volatile String sinkAcceptsOnly;
 
-  /** The receiver answers 503 while {@link #sinkFails}, and records what it accepted. */
+  /**
+   * The receiver answers 503 to every event but those of commit {@link #sinkAcceptsOnly} (when
+   * set), and records what it accepted.
+   */
   private void failSink() {
     rx.validator =
         r -> {
-          if (sinkFails) {
+          Map<String, Object> e = JsonParser.objectOrEmpty(r.body());
+          String only = sinkAcceptsOnly;
+          if (only != null && !only.equals(data(e).get("hash"))) {
             return new Receiver.Answer(503, "busy", Map.of());
           }
-          Map<String, Object> e = JsonParser.objectOrEmpty(r.body());
           if ("sync.succeeded".equals(e.get("type"))) {
             accepted.add((String) data(e).get("hash"));
           }
@@ -392,13 +397,16 @@ class LeaderElectionIT {
 
     pods.get("pod-a").signal("STOP");
     await("b leads").atMost(60, SECONDS).until(() -> "pod-b".equals(leader()));
-    sinkFails = true;
+    // The sink fails for all but h0: when a was paused before its record of h0 reached the Lease,
+    // b announces h0 again first (by design, once), and a sink refusing that too would keep h5
+    // queued behind h0's retries past any wait here (seen in 1 run of 17).
+    sinkAcceptsOnly = h0;
     String h5 = repo.commit("file.txt", "while the sink fails");
     await().atMost(60, SECONDS).until(() -> published("pod-b").equals(h5));
     awaitWithLog(
         "b tried it", "pod-b", () -> rx.requests.stream().anyMatch(r -> r.body().contains(h5)));
     pods.remove("pod-b").kill();
-    sinkFails = false;
+    sinkAcceptsOnly = null;
     pods.get("pod-a").signal("CONT");
     await("a leads again").atMost(60, SECONDS).until(() -> "pod-a".equals(leader()));
     // Whether a's record of h0 reached the Lease before a was paused or not (a pause within one
