@@ -360,19 +360,22 @@ def unpack_jdk(debs, arch):
     version = os.path.basename(debs[JDK_PACKAGES[0]]).split("_")[1]
     root = os.path.join(IMAGES, "jdk-%s-%s" % (arch, version.replace("%3a", "")))
     home = os.path.join(root, "usr/lib/jvm/java-17-openjdk-" + arch)
-    if os.path.isdir(os.path.join(home, "jmods")):
+    if os.path.isdir(root):
         return home
-    if os.path.exists(root):
-        shutil.rmtree(root)
+    # Unpacked beside it and renamed when whole, so an interrupted build leaves no half JDK.
+    part = root + ".partial"
+    if os.path.exists(part):
+        shutil.rmtree(part)
     for name in JDK_PACKAGES:
-        run("dpkg-deb", "-x", debs[name], root)
-    for dirpath, dirnames, filenames in os.walk(root):
+        run("dpkg-deb", "-x", debs[name], part)
+    for dirpath, dirnames, filenames in os.walk(part):
         for n in dirnames + filenames:
             path = os.path.join(dirpath, n)
             link = os.readlink(path) if os.path.islink(path) else ""
-            if link.startswith("/") and os.path.lexists(root + link):
+            if link.startswith("/") and os.path.lexists(part + link):
                 os.remove(path)
-                os.symlink(os.path.relpath(root + link, dirpath), path)
+                os.symlink(os.path.relpath(part + link, dirpath), path)
+    os.rename(part, root)
     return home
 
 
