@@ -46,7 +46,8 @@ class DeployIT {
         "init-container",
         "push-trigger",
         "replicas",
-        "slack-push-trigger"
+        "slack-push-trigger",
+        "kube-events"
       })
   void example_rendersAndIsValid(String example) throws Exception {
     Path dir = DEPLOY.resolve("examples").resolve(example);
@@ -129,6 +130,12 @@ class DeployIT {
       java.util.Map.of(
           "slack", List.of("GITSYNC_NOTIFY_FILE", "mountPath: /etc/git-sync-notify"),
           "kube-events", List.of("GITSYNC_KUBE_EVENTS", "name: git-sync-web-events", "- events"),
+          "kube-api",
+              List.of(
+                  "kind: ServiceAccount",
+                  "serviceAccountName: git-sync-web",
+                  "automountServiceAccountToken: false",
+                  "mountPath: /var/run/secrets/kubernetes.io/serviceaccount"),
           "push-trigger",
               List.of(
                   "GITSYNC_TRIGGER_BIND",
@@ -156,7 +163,9 @@ class DeployIT {
             List.of("push-trigger", "replicas"),
             List.of("slack", "push-trigger", "replicas"),
             List.of("replicas", "kube-events"),
-            List.of("slack", "replicas", "kube-events"));
+            List.of("slack", "replicas", "kube-events"),
+            List.of("kube-api", "kube-events"),
+            List.of("slack", "kube-api", "kube-events"));
     for (List<String> set : sets) {
       Path dir = Files.createDirectories(tmp.resolve(String.join("+", set)));
       StringBuilder k =
