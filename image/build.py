@@ -7,7 +7,8 @@ checked (every ELF file's shared libraries resolve inside the image), a class-da
 archive is trained by running a real sync inside it (chroot), and it is packed as a
 docker-archive tarball that `podman load` and `docker load` read:
 
-    target/git-sync-image-ARCH.tar       the image for one architecture (amd64, arm64)
+    target/git-sync-image-ARCH.tar       the image for one architecture (amd64, arm64, ppc64el,
+                                         s390x)
     target/git-sync-image.tar            the same, for the default architecture (the host's)
     target/git-sync-image.oci.tar        --all: an OCI image index of every architecture
     target/image/ARCH/contents.txt       what the image holds, with sizes
@@ -15,7 +16,7 @@ docker-archive tarball that `podman load` and `docker load` read:
 
 Run it through scripts/build-image.sh. Needs root (or unprivileged user namespaces) for the
 chroot, apt-get, dpkg-deb, ldconfig and binutils for the target (binutils-aarch64-linux-gnu for
-arm64). The Java runtime is jlink'ed from Debian's OpenJDK packages for the target, pinned in
+arm64, and so on). The Java runtime is jlink'ed from Debian's OpenJDK packages for the target, pinned in
 image/packages.lock, by a jlink of exactly the same build for the host. The check and the training
 run image/in-image.sh inside the image: for another architecture under qemu-user emulation
 (qemu-user-static, registered with binfmt_misc).
@@ -50,8 +51,9 @@ DEBS = os.path.join(IMAGES, "debs")
 ARCH = WORK = STAGE = HELPERS = IMAGE = None
 
 # Architectures the image is built for, by Debian's name: its GNU triplet (library directory and
-# binutils prefix), dynamic loader, qemu-user name and OCI platform. Each needs only an entry here
-# if Debian builds OpenJDK 17 for it (README, "Other architectures").
+# binutils prefix), dynamic loader, qemu-user name, OCI platform and (when big) byte order. Another
+# needs only an entry here if Debian builds OpenJDK 17 for it and it runs under qemu-user (README,
+# "32-bit arm (armhf)" says why that one is not here).
 ARCHES = {
     "amd64": {"triplet": "x86_64-linux-gnu", "loader": "/lib64/ld-linux-x86-64.so.2",
               "qemu": "x86_64", "platform": {"architecture": "amd64", "os": "linux"}},
@@ -508,12 +510,13 @@ def check_and_train():
     shutil.copytree(HELPERS, inside)
     script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && '
               'exec chroot "$0" /bin/sh /tmp/build/in-image.sh')
-    pre = ["unshare", "--fork", "--pid", "--mount"]
+    # --kill-child: when the timeout below kills unshare, everything in the namespace dies too.
+    pre = ["unshare", "--fork", "--kill-child", "--pid", "--mount"]
     if os.geteuid() != 0:
         pre.insert(1, "--map-root-user")
     try:
-        # Under emulation the training takes minutes (README); an emulator that hangs must not
-        # hang the build.
+        # Seconds natively, tens of seconds under emulation (README); an emulator that hangs must
+        # not hang the build.
         r = subprocess.run(pre + ["sh", "-c", script, STAGE], capture_output=True, text=True,
                            timeout=1800)
         if r.returncode != 0:
@@ -640,7 +643,7 @@ def oci_index(images, epoch, version):
     """Writes an oci-archive (an OCI image layout in a tarball) whose index.json names one image
     index, tagged with the version, listing each architecture's manifest with its platform; the
     layers are gzipped as a registry stores them. `skopeo copy --all oci-archive:FILE
-    docker://...` pushes it as one multi-platform tag. images: [(arch, layer_tar, config_json)]."""
+    docker://...` pushes it as one multi-platform tag. images: [(arch, layer_gz, config_json)]."""
     blobs = {}
 
     def blob(data, media_type, **extra):
@@ -652,13 +655,12 @@ def oci_index(images, epoch, version):
         return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
 
     manifests = []
-    for arch, layer_tar, config_json in images:
+    for arch, layer_gz, config_json in images:
         manifest = {
             "schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": blob(config_json, "application/vnd.oci.image.config.v1+json"),
-            "layers": [blob(gzip.compress(layer_tar, compresslevel=6, mtime=0),
-                            "application/vnd.oci.image.layer.v1.tar+gzip")],
+            "layers": [blob(layer_gz, "application/vnd.oci.image.layer.v1.tar+gzip")],
         }
         manifests.append(blob(js(manifest), manifest["mediaType"],
                               platform=ARCHES[arch]["platform"]))
@@ -682,8 +684,7 @@ def oci_index(images, epoch, version):
 
 # ---- report --------------------------------------------------------------------------------
 
-def contents(chosen, drift, layer_tar, elf_count, tag, diff_id, jdk_line):
-    gz = len(gzip.compress(layer_tar, compresslevel=6, mtime=0))
+def contents(chosen, drift, layer_tar, gz, elf_count, tag, diff_id, jdk_line):
     sizes = {}
     files = []
     for dirpath, _, filenames in os.walk(STAGE):
@@ -713,7 +714,6 @@ def contents(chosen, drift, layer_tar, elf_count, tag, diff_id, jdk_line):
     lines += ["%10d  %s" % (s, f) for f, s in sorted(files)]
     with open(os.path.join(WORK, "contents.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    return len(layer_tar), gz
 
 
 def read_lock():
@@ -814,10 +814,12 @@ def build(arch, args, lock, epoch, default_arch):
         os.link(IMAGE, default_image)
     jdk_line = "Java runtime: %s, jlink'ed from %s %s %s" % (
         java_version(target_jdk), arch, JDK_PACKAGES[0], tools.get(JDK_PACKAGES[0], "(--jdk)"))
-    raw, gz = contents(chosen, drift, layer_tar, elf_count, tag, diff_id, jdk_line)
+    # Gzipped once: its size for the report, its bytes for the OCI index.
+    layer_gz = gzip.compress(layer_tar, compresslevel=6, mtime=0)
+    contents(chosen, drift, layer_tar, len(layer_gz), elf_count, tag, diff_id, jdk_line)
     log("done: %s (%.1f MB, %.1f MB gzipped); contents in %s" %
-        (IMAGE, raw / 1e6, gz / 1e6, os.path.join(WORK, "contents.txt")))
-    return arch, layer_tar, config_json, version
+        (IMAGE, len(layer_tar) / 1e6, len(layer_gz) / 1e6, os.path.join(WORK, "contents.txt")))
+    return arch, layer_gz, config_json, version
 
 
 def main():

@@ -81,7 +81,6 @@ class ImageIT {
   private static final Map<String, String> LOADED = new LinkedHashMap<>();
 
   private static String nofile;
-  String arch;
   String image;
   String imageTar;
 
@@ -91,7 +90,6 @@ class ImageIT {
 
   /** This test's image: the given architecture's. */
   private void use(String arch) {
-    this.arch = arch;
     this.image = LOADED.get(arch);
     this.imageTar = TARS.get(arch);
   }
