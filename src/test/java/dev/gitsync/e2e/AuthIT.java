@@ -355,7 +355,7 @@ class AuthIT {
         await()
             .atMost(30, SECONDS)
             .until(() -> first.equals(Disk.linkHashOrNull(root().resolve("remote"))));
-        await().atMost(10, SECONDS).until(() -> askpass.requests.size() >= 3);
+        await().atMost(60, SECONDS).until(() -> askpass.requests.size() >= 3);
         String metrics = scrape(tmp.resolve("metrics-askpass.txt"), port);
         assertThat(metrics).containsPattern("git_sync_askpass_calls\\{status=\"success\"\\} [3-9]");
       } finally {

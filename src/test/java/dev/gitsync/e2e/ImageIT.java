@@ -194,7 +194,7 @@ class ImageIT {
             .redirectOutput(tmp.resolve("daemon.log").toFile())
             .start();
     servers.add(p);
-    await().atMost(10, SECONDS).until(() -> canConnect(port));
+    await().atMost(60, SECONDS).until(() -> canConnect(port));
     return port;
   }
 

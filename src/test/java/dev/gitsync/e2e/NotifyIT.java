@@ -260,7 +260,7 @@ class NotifyIT {
     try {
       await().atMost(30, SECONDS).until(() -> rx.requests.size() > before);
       await()
-          .atMost(10, SECONDS)
+          .atMost(60, SECONDS)
           .until(() -> Files.list(root.resolve(".gitsync-notify/pending")).count() == 0);
       String id = rx.requests.get(0).header("Idempotency-Key");
       assertThat(rx.requests.get(rx.requests.size() - 1).header("Idempotency-Key")).isEqualTo(id);
@@ -620,7 +620,7 @@ class NotifyIT {
     java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
     String url = "http://127.0.0.1:" + m.group(1) + "/metrics";
     await()
-        .atMost(10, SECONDS)
+        .atMost(60, SECONDS)
         .until(
             () ->
                 c.send(

@@ -400,7 +400,7 @@ class NotifyServicesIT {
       repo.commit("file.txt", "next " + i);
     }
     assertThat(GitSync.run(tmp, Map.of(), args).code()).isZero();
-    await().atMost(10, SECONDS).until(() -> slack.accepted.size() == 2);
+    await().atMost(60, SECONDS).until(() -> slack.accepted.size() == 2);
     String sent = fakes.get(slack).requests.get(1).body();
     assertThat(sent).contains("change 2", "change 5");
     noProblems(slack, discord);

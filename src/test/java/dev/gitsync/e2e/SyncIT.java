@@ -199,7 +199,7 @@ class SyncIT {
           .atMost(30, SECONDS)
           .until(() -> h.equals(Disk.linkHashOrNull(root.resolve("current"))));
       await()
-          .atMost(10, SECONDS)
+          .atMost(60, SECONDS)
           .until(() -> g.err().contains("initial sync complete, switching to normal period"));
       assertThat(g.process.isAlive()).isTrue();
     } finally {
@@ -395,7 +395,7 @@ class SyncIT {
     assertThat(r.err()).contains("context deadline exceeded");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     await()
-        .atMost(10, SECONDS)
+        .atMost(60, SECONDS)
         .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
   }
 

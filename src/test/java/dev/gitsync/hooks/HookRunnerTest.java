@@ -68,10 +68,10 @@ class HookRunnerTest {
     try (HookRunner r = runner(h, false)) {
       r.start();
       r.send(ctx("a"));
-      await().atMost(10, SECONDS).until(() -> h.runs.size() == 3);
+      await().atMost(60, SECONDS).until(() -> h.runs.size() == 3);
       assertThat(h.runs).containsExactly("a", "a", "a");
       assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
-      await().atMost(10, SECONDS).until(() -> observed.size() == 3);
+      await().atMost(60, SECONDS).until(() -> observed.size() == 3);
       assertThat(observed).containsExactly("exechook:false", "exechook:false", "exechook:true");
     }
   }
@@ -83,11 +83,11 @@ class HookRunnerTest {
     try (HookRunner r = runner(h, false)) {
       r.start();
       r.send(ctx("a"));
-      await().atMost(10, SECONDS).until(() -> h.entered.contains("a"));
+      await().atMost(60, SECONDS).until(() -> h.entered.contains("a"));
       r.send(ctx("b"));
       r.send(ctx("c"));
       h.gate.countDown();
-      await().atMost(10, SECONDS).until(() -> h.runs.contains("c"));
+      await().atMost(60, SECONDS).until(() -> h.runs.contains("c"));
       assertThat(h.runs).containsExactly("a", "c");
     }
   }
@@ -98,15 +98,15 @@ class HookRunnerTest {
     try (HookRunner r = runner(h, false)) {
       r.start();
       r.send(ctx("a"));
-      await().atMost(10, SECONDS).until(() -> h.runs.size() == 1);
+      await().atMost(60, SECONDS).until(() -> h.runs.size() == 1);
       // The same hash again, alone in the mailbox: the runner takes it and skips it.
       r.send(ctx("a"));
       await()
-          .atMost(10, SECONDS)
+          .atMost(60, SECONDS)
           .until(() -> testLog.text().contains("hook already succeeded for this hash"));
       assertThat(h.runs).containsExactly("a");
       r.send(ctx("b"));
-      await().atMost(10, SECONDS).until(() -> h.runs.size() == 2);
+      await().atMost(60, SECONDS).until(() -> h.runs.size() == 2);
       assertThat(h.runs).containsExactly("a", "b");
     }
   }

@@ -130,7 +130,7 @@ class NotifierTest {
     assertThat(http.requests()).hasSize(1);
     time.advance(Duration.ofMinutes(2));
     n.synced("3".repeat(40), "", Changes.NONE);
-    await().atMost(20, SECONDS).until(() -> http.requests().size() == 2);
+    await().atMost(60, SECONDS).until(() -> http.requests().size() == 2);
   }
 
   /** A scripted coordination: the test sets the role and the leader's record. */
@@ -271,7 +271,7 @@ class NotifierTest {
     n.coordinate(c);
     String h1 = "1".repeat(40);
     n.synced(h1, "", Changes.NONE);
-    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    await().atMost(60, SECONDS).until(() -> log.text().contains("notification held"));
     assertThat(http.requests()).isEmpty();
     assertThat(c.publishedByOthers).as("the leader, if any, is asked to sync").containsExactly(h1);
     c.sendRole = Coordination.Role.FOLLOWER;
@@ -290,7 +290,7 @@ class NotifierTest {
     n.coordinate(c);
     String h1 = "1".repeat(40);
     n.synced(h1, "", Changes.NONE);
-    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    await().atMost(60, SECONDS).until(() -> log.text().contains("notification held"));
     c.sendRole = Coordination.Role.SENDER;
     time.advance(Duration.ofSeconds(2));
     settle();
@@ -355,7 +355,7 @@ class NotifierTest {
     n.coordinate(c);
     String h1 = "1".repeat(40);
     n.synced(h1, "", Changes.NONE);
-    await().atMost(20, SECONDS).until(() -> log.text().contains("notification held"));
+    await().atMost(60, SECONDS).until(() -> log.text().contains("notification held"));
     String sink = dev.gitsync.notify.sink.SinkParser.parse("generic+http://127.0.0.1:9/h").id();
     c.recorded = java.util.Map.of(sink, new Coordination.Announced(h1, 9));
     c.sendRole = Coordination.Role.SENDER;

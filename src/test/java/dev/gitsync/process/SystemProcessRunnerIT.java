@@ -85,7 +85,7 @@ class SystemProcessRunnerIT {
       assertThat(res.timedOut()).isTrue();
       long child = Long.parseLong(Files.readString(pid).trim());
       await()
-          .atMost(10, SECONDS)
+          .atMost(60, SECONDS)
           .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
     }
   }
@@ -106,13 +106,13 @@ class SystemProcessRunnerIT {
               },
               "runner-test");
       t.start();
-      await().atMost(10, SECONDS).until(() -> Files.exists(pid) && Files.size(pid) > 0);
+      await().atMost(60, SECONDS).until(() -> Files.exists(pid) && Files.size(pid) > 0);
       t.interrupt();
       t.join(15_000);
       assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
       long child = Long.parseLong(Files.readString(pid).trim());
       await()
-          .atMost(10, SECONDS)
+          .atMost(60, SECONDS)
           .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
     }
   }
