@@ -75,7 +75,10 @@ public final class GitEnvironment implements AutoCloseable {
     Path dir;
     boolean underRoot = false;
     try {
-      dir = Files.createTempDirectory("git-sync.");
+      dir =
+          privateDir(
+              Path.of(System.getProperty("java.io.tmpdir")),
+              () -> java.util.concurrent.ThreadLocalRandom.current().nextLong());
     } catch (IOException noTemp) {
       underRoot = true;
       if (fallback.isEmpty()) {
@@ -121,6 +124,32 @@ public final class GitEnvironment implements AutoCloseable {
       FileOps.removeAll(dir);
       throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
     }
+  }
+
+  /** How many names {@link #privateDir} tries before it gives up. */
+  static final int NAME_ATTEMPTS = 100;
+
+  /**
+   * Makes {@code parent/git-sync.<random>}, owner-only, as {@link Files#createTempDirectory} does,
+   * but without {@link java.security.SecureRandom}: initialising it costs every start about 5 ms
+   * (security providers, {@code /dev/random}), and no secret rests on the name. What keeps the
+   * directory private is that {@code mkdir} creates it, atomically, with mode 0700, and fails on
+   * any existing name (a symbolic link included), in which case another name is tried.
+   */
+  static Path privateDir(Path parent, java.util.function.LongSupplier random) throws IOException {
+    java.nio.file.attribute.FileAttribute<?> ownerOnly =
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    for (int i = 0; i < NAME_ATTEMPTS; i++) {
+      Path dir = parent.resolve("git-sync." + Long.toUnsignedString(random.getAsLong(), 36));
+      try {
+        return Files.createDirectory(dir, ownerOnly);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // Another process's (or a planted) name: draw again.
+      }
+    }
+    throw new IOException(
+        "can't make a private directory in " + parent + ": " + NAME_ATTEMPTS + " names were taken");
   }
 
   /**

@@ -29,10 +29,11 @@ import java.util.Optional;
  *
  * <p>Design: checks are layered to keep the steady-state poll cheap. The first pass, and any pass
  * after a failure, is a <em>deep</em> pass: it removes stale lock files, runs {@code git fsck} on
- * the repo and the published worktree, and re-runs the worktree's checkout, which repairs a tree a
- * crash left half checked out. Other passes check the published worktree with file reads only (its
- * {@code .git} pointer and detached HEAD), so a poll that finds nothing new runs a single git
- * process, {@code git fetch}, plus {@code rev-parse} only when the fetched object changed.
+ * the repo (once: the published worktree shares its objects), asks git for the worktree's HEAD, and
+ * re-runs the worktree's checkout, which repairs a tree a crash left half checked out. Other passes
+ * check the published worktree with file reads only (its {@code .git} pointer and detached HEAD),
+ * so a poll that finds nothing new runs a single git process, {@code git fetch}, plus {@code
+ * rev-parse} only when the fetched object changed.
  */
 public final class SyncPass implements Step {
   private final SyncSettings settings;
@@ -62,6 +63,12 @@ public final class SyncPass implements Step {
 
   /** The repository was made in this pass: it has no worktrees to prune. */
   private boolean fresh;
+
+  /**
+   * This pass ran {@code git fsck} on the repository: the published worktree shares its objects and
+   * that fsck followed every worktree's HEAD, so the worktree's own check does not repeat it.
+   */
+  private boolean objectsChecked;
 
   private String lastFetched;
   private CommitHash lastPeeled;
@@ -119,6 +126,7 @@ public final class SyncPass implements Step {
     Instant start = clock.instant();
     deadline = start.plus(settings.syncTimeout());
     fresh = false;
+    objectsChecked = false;
     git = base.until(deadline);
     try {
       Outcome o = sync();
@@ -323,6 +331,7 @@ public final class SyncPass implements Step {
         return false;
       }
       git.fsck(root.path());
+      objectsChecked = true;
       return true;
     } catch (GitException e) {
       log.error(e.getMessage(), "repo sanity check failed", "path", root.toString());
@@ -388,7 +397,9 @@ public final class SyncPass implements Step {
     if (deep) {
       try {
         CommitHash h = git.revParse(dir, "HEAD");
-        git.fsck(dir);
+        if (!objectsChecked) {
+          git.fsck(dir);
+        }
         return h.equals(hash);
       } catch (GitException e) {
         log.error(e.getMessage(), "worktree sanity check failed", "path", wt.toString());

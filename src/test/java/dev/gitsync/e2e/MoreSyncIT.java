@@ -82,6 +82,21 @@ class MoreSyncIT {
     assertThat(root.resolve("remote/sub/inner.txt")).hasContent("submodule");
   }
 
+  /**
+   * Issue 22: a restart's deep pass checks the object store once. The published worktree shares the
+   * repository's objects, and the repository's fsck already followed every worktree's HEAD.
+   */
+  @Test
+  void restartOnASyncedRoot_runsFsckOnce_andStillChecksTheWorktreeHead() throws Exception {
+    GitSync.Result first = GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time");
+    assertThat(first.code()).as(first.err()).isZero();
+    GitSync.Result again =
+        GitSync.run(tmp, "--repo=" + repo.url(), "--root=" + root, "--one-time", "-v", "5");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err().split("\"cmd\":\"git fsck", -1)).as(again.err()).hasSize(2);
+    assertThat(again.err()).contains("git rev-parse HEAD");
+  }
+
   @Test
   void filter_isPassedToFetch_andSyncWorks() throws Exception {
     repo.git("config", "uploadpack.allowFilter", "true");
