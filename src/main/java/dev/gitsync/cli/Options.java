@@ -1017,6 +1017,23 @@ public final class Options {
                       + " verification, so a rotated Secret applies without a restart. Not in"
                       + " upstream git-sync.")
               .def());
+  public static final Opt<String> VERIFY_SSH_REVOKED_KEYS =
+      register(
+          o(
+                  "verify-ssh-revoked-keys",
+                  OptionType.STRING,
+                  "",
+                  "an OpenSSH KRL or list of public keys whose SSH signatures --verify refuses")
+              .env("GITSYNC_VERIFY_SSH_REVOKED_KEYS")
+              .man(
+                  "An OpenSSH key revocation list (ssh-keygen -k) or a file of public keys, one"
+                      + " per line (what git's gpg.ssh.revocationFile reads): a signature by a key,"
+                      + " or a certificate, in it is refused with the result \"revoked\", even when"
+                      + " --verify-ssh-allowed-signers trusts it, e.g. through a cert-authority"
+                      + " line. Read again for every verification; a file that cannot be read"
+                      + " refuses every SSH signature. Needs --verify-ssh-allowed-signers. Not in"
+                      + " upstream git-sync.")
+              .def());
   public static final Opt<String> VERIFY_GPG_KEYS =
       register(
           o(

@@ -9,12 +9,17 @@ import java.util.Optional;
  *
  * @param mode what is verified
  * @param sshAllowedSigners an OpenSSH {@code allowed_signers} file, if given
+ * @param sshRevokedKeys an OpenSSH key revocation list or list of public keys, if given
  * @param gpgKeys a file of OpenPGP public keys (armored or binary), if given
  */
-public record VerifySettings(Mode mode, Optional<Path> sshAllowedSigners, Optional<Path> gpgKeys) {
+public record VerifySettings(
+    Mode mode,
+    Optional<Path> sshAllowedSigners,
+    Optional<Path> sshRevokedKeys,
+    Optional<Path> gpgKeys) {
   /** Nothing is verified (upstream's behaviour). */
   public static final VerifySettings NONE =
-      new VerifySettings(Mode.NONE, Optional.empty(), Optional.empty());
+      new VerifySettings(Mode.NONE, Optional.empty(), Optional.empty(), Optional.empty());
 
   /** What {@code --verify} checks before a commit is published. */
   public enum Mode {

@@ -112,7 +112,9 @@ public final class Verifier implements CommitCheck, AutoCloseable {
           "allowedSigners",
           settings.sshAllowedSigners().get().toString(),
           "keys",
-          a.entries().size());
+          a.entries().size(),
+          "revokedKeys",
+          settings.sshRevokedKeys().map(Path::toString).orElse(""));
     }
     if (settings.gpgKeys().isPresent()) {
       requireProgram("gpg", "--verify-gpg-keys", "gpg");
@@ -171,10 +173,34 @@ public final class Verifier implements CommitCheck, AutoCloseable {
 
   private Verdict verify(
       Git g, Path root, boolean tag, CommitHash object, Optional<AllowedSigners> allowed)
-      throws GitException, InterruptedException {
+      throws GitException, IOException, InterruptedException {
     Result r = g.verifySignature(root, tag, object);
     Verdict v = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
-    return v.good() ? stillValid(v, allowed) : v;
+    if (v.good()) {
+      return stillValid(v, allowed);
+    }
+    return v.result() == Verdict.Result.ERROR ? revoked(g, root, tag, object, allowed, v) : v;
+  }
+
+  /**
+   * git says only "Could not verify signature." when ssh-keygen refuses a revoked key: asked again
+   * without the revocation list, a signature that is then good was refused for its key alone.
+   */
+  private Verdict revoked(
+      Git g, Path root, boolean tag, CommitHash object, Optional<AllowedSigners> allowed, Verdict v)
+      throws GitException, IOException, InterruptedException {
+    if (settings.sshRevokedKeys().isEmpty()) {
+      return v;
+    }
+    Result r = g.withEnv(env(false)).verifySignature(root, tag, object);
+    Verdict without = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
+    if (!without.good()) {
+      return v;
+    }
+    return new Verdict(
+        Verdict.Result.REVOKED,
+        without.signer(),
+        "the key or its certificate is in --verify-ssh-revoked-keys");
   }
 
   /**
@@ -294,6 +320,14 @@ public final class Verifier implements CommitCheck, AutoCloseable {
 
   /** What git's verifying processes run with. */
   private Map<String, String> env() throws IOException, InterruptedException {
+    return env(true);
+  }
+
+  /**
+   * What git's verifying processes run with; without {@code revocation}, the revoked keys are left
+   * out (only to name the reason of a refusal).
+   */
+  private Map<String, String> env(boolean revocation) throws IOException, InterruptedException {
     Path signers = settings.sshAllowedSigners().orElse(noSigners);
     Path home = settings.gpgKeys().isPresent() ? keyring(false).home() : emptyHome();
     // After any GIT_CONFIG_* entries the pod's environment already gives git.
@@ -303,15 +337,18 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     } catch (NumberFormatException notACount) {
       n = 0;
     }
-    return Map.of(
-        "GNUPGHOME",
-        home.toString(),
-        "GIT_CONFIG_COUNT",
-        Integer.toString(n + 1),
-        "GIT_CONFIG_KEY_" + n,
-        "gpg.ssh.allowedSignersFile",
-        "GIT_CONFIG_VALUE_" + n,
-        signers.toString());
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("GNUPGHOME", home.toString());
+    env.put("GIT_CONFIG_KEY_" + n, "gpg.ssh.allowedSignersFile");
+    env.put("GIT_CONFIG_VALUE_" + n, signers.toString());
+    n++;
+    if (revocation && settings.sshRevokedKeys().isPresent()) {
+      env.put("GIT_CONFIG_KEY_" + n, "gpg.ssh.revocationFile");
+      env.put("GIT_CONFIG_VALUE_" + n, settings.sshRevokedKeys().get().toString());
+      n++;
+    }
+    env.put("GIT_CONFIG_COUNT", Integer.toString(n));
+    return Map.copyOf(env);
   }
 
   private Path emptyHome() throws IOException {

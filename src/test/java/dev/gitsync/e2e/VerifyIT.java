@@ -147,6 +147,69 @@ class VerifyIT {
     return out.split(" ")[1];
   }
 
+  /**
+   * A key in --verify-ssh-revoked-keys is refused even when a trusted certificate authority
+   * certified it (the case allowed_signers alone cannot express), and the list is read again for
+   * every verification.
+   */
+  @Test
+  void ssh_aRevokedKeyIsRefused_evenUnderATrustedCertificateAuthority() throws Exception {
+    Path ca = keys.sshKey("ca");
+    Path dev = keys.sshKey("dev");
+    Signers.run(
+        tmp,
+        Map.of(),
+        "ssh-keygen",
+        "-q",
+        "-s",
+        ca.toString(),
+        "-I",
+        "dev",
+        "-n",
+        "dev@example.com",
+        dev + ".pub");
+    Path cert = Path.of(dev + "-cert.pub");
+    Files.writeString(
+        allowed, "dev@example.com cert-authority " + Files.readString(Path.of(ca + ".pub")));
+    Path revoked = tmp.resolve("revoked_keys");
+    Files.writeString(revoked, "");
+    String[] flags = {
+      "--verify=head",
+      "--verify-ssh-allowed-signers=" + allowed,
+      "--verify-ssh-revoked-keys=" + revoked
+    };
+    String good = keys.sshCommit(repo, cert, "f", "one");
+    GitSync.Result ok = once(flags);
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(published()).isEqualTo(good);
+
+    Files.writeString(revoked, Files.readString(Path.of(dev + ".pub")));
+    String after = keys.sshCommit(repo, cert, "f", "two");
+    GitSync.Result r = once(flags);
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err())
+        .contains(
+            "\"msg\":\"refused to publish an unverified commit\"",
+            after,
+            "\"result\":\"revoked\"",
+            "in --verify-ssh-revoked-keys",
+            "dev@example.com");
+    assertThat(published()).isEqualTo(good);
+    assertThat(root.resolve(".worktrees/" + after)).doesNotExist();
+
+    GitSync.Result missing =
+        once(
+            "--verify=head",
+            "--verify-ssh-allowed-signers=" + allowed,
+            "--verify-ssh-revoked-keys=" + tmp.resolve("absent"));
+    assertThat(missing.code()).isNotZero();
+    assertThat(missing.err())
+        .contains("--verify-ssh-revoked-keys: can't read " + tmp.resolve("absent"));
+    GitSync.Result alone = once("--verify=head", "--verify-ssh-revoked-keys=" + revoked);
+    assertThat(alone.err())
+        .contains("--verify-ssh-revoked-keys needs --verify-ssh-allowed-signers");
+  }
+
   @Test
   void gpg_trustedKeysOnly_expiredKeysRefused_andNeitherHomeNorGnupghomeIsRead() throws Exception {
     keys.gpgKey("release@example.com", "", "1y");

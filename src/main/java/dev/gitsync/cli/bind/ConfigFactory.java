@@ -362,14 +362,29 @@ public final class ConfigFactory {
     }
     Optional<Path> ssh = keyFile(p.get(Options.VERIFY_SSH_ALLOWED_SIGNERS), cwd);
     Optional<Path> gpg = keyFile(p.get(Options.VERIFY_GPG_KEYS), cwd);
+    Optional<Path> revoked = keyFile(p.get(Options.VERIFY_SSH_REVOKED_KEYS), cwd);
     if (mode.get() == VerifySettings.Mode.NONE) {
-      if (ssh.isPresent() || gpg.isPresent()) {
+      if (ssh.isPresent() || gpg.isPresent() || revoked.isPresent()) {
         errs.add(
-            "invalid flag: --verify-ssh-allowed-signers and --verify-gpg-keys need --verify (head,"
-                + " tag, tag-and-head or all): without it nothing is verified");
+            "invalid flag: --verify-ssh-allowed-signers, --verify-ssh-revoked-keys and"
+                + " --verify-gpg-keys need --verify (head, tag, tag-and-head or all): without it"
+                + " nothing is verified");
       }
       return VerifySettings.NONE;
     }
+    if (revoked.isPresent() && ssh.isEmpty()) {
+      errs.add(
+          "invalid flag: --verify-ssh-revoked-keys needs --verify-ssh-allowed-signers: it only"
+              + " takes keys away from those the allowed signers file trusts");
+    }
+    revoked.ifPresent(
+        f -> {
+          try {
+            BoundedFiles.readBytes(f, BoundedFiles.SMALL * 16);
+          } catch (IOException e) {
+            errs.add(cantRead("--verify-ssh-revoked-keys", f, e));
+          }
+        });
     if (ssh.isEmpty() && gpg.isEmpty()) {
       errs.add(
           "invalid flag: --verify="
@@ -386,11 +401,7 @@ public final class ConfigFactory {
               errs.add("invalid flag: --verify-ssh-allowed-signers " + f + " lists no key");
             }
           } catch (IOException e) {
-            errs.add(
-                "invalid flag: --verify-ssh-allowed-signers: can't read "
-                    + f
-                    + ": "
-                    + BoundedFiles.reason(f, e));
+            errs.add(cantRead("--verify-ssh-allowed-signers", f, e));
           } catch (IllegalArgumentException e) {
             errs.add("invalid flag: --verify-ssh-allowed-signers " + f + ": " + e.getMessage());
           }
@@ -400,16 +411,16 @@ public final class ConfigFactory {
           try {
             OpenPgpKeys.binary(BoundedFiles.readBytes(f, BoundedFiles.SMALL * 16));
           } catch (IOException e) {
-            errs.add(
-                "invalid flag: --verify-gpg-keys: can't read "
-                    + f
-                    + ": "
-                    + BoundedFiles.reason(f, e));
+            errs.add(cantRead("--verify-gpg-keys", f, e));
           } catch (IllegalArgumentException e) {
             errs.add("invalid flag: --verify-gpg-keys " + f + ": " + e.getMessage());
           }
         });
-    return new VerifySettings(mode.get(), ssh, gpg);
+    return new VerifySettings(mode.get(), ssh, revoked, gpg);
+  }
+
+  private static String cantRead(String flag, Path f, IOException e) {
+    return "invalid flag: " + flag + ": can't read " + f + ": " + BoundedFiles.reason(f, e);
   }
 
   private static Optional<Path> keyFile(String flag, Path cwd) {
