@@ -351,7 +351,7 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     return Map.copyOf(env);
   }
 
-  private Path emptyHome() throws IOException {
+  private Path emptyHome() throws IOException, InterruptedException {
     if (keyring == null) {
       keyring = new Keyring(makeHome(new byte[0]), "", 0);
     }
@@ -422,22 +422,61 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     return keyring;
   }
 
-  private Path makeHome(byte[] pubring) throws IOException {
+  /**
+   * A private GnuPG home holding {@code keys}. gpg imports them, rather than taking the packets as
+   * its keyring file: a revocation certificate is a block of its own, after the key in the file,
+   * and only an import puts it with its key (written as it came, gpg read it as a signature on the
+   * key's last user id or subkey, and the key stayed valid).
+   */
+  private Path makeHome(byte[] keys) throws IOException, InterruptedException {
     Path home =
         Files.createTempDirectory(
             stateDir,
             "gnupg.",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Files.write(home.resolve("pubring.gpg"), pubring);
+    Files.write(home.resolve("pubring.gpg"), new byte[0]);
     Files.writeString(
         home.resolve("gpg.conf"),
         "trust-model always\nno-autostart\nno-auto-key-retrieve\nno-auto-key-locate\n",
         StandardCharsets.UTF_8);
+    if (keys.length > 0) {
+      Path in = home.resolve("import.gpg");
+      Files.write(in, keys);
+      Result r;
+      try {
+        r =
+            runner.run(
+                new Command(
+                    List.of(
+                        "gpg",
+                        "--homedir",
+                        home.toString(),
+                        "--batch",
+                        "--no-tty",
+                        "--quiet",
+                        "--import",
+                        in.toString()),
+                    stateDir,
+                    Map.of(),
+                    Duration.ofSeconds(60)));
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        FileOps.removeAll(home);
+        throw e;
+      }
+      Files.delete(in);
+      Files.deleteIfExists(home.resolve("pubring.gpg~"));
+      if (!r.ok() && Files.size(home.resolve("pubring.gpg")) == 0) {
+        FileOps.removeAll(home);
+        throw new IOException(
+            "gpg can't import --verify-gpg-keys: " + Verdict.clip(r.stderr().strip()));
+      }
+    }
     // Read-only from now on: verifying needs nothing written.
-    Files.setPosixFilePermissions(
-        home.resolve("pubring.gpg"), PosixFilePermissions.fromString("r--------"));
-    Files.setPosixFilePermissions(
-        home.resolve("gpg.conf"), PosixFilePermissions.fromString("r--------"));
+    for (Path f : FileOps.list(home)) {
+      if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--------"));
+      }
+    }
     Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("r-x------"));
     return home;
   }

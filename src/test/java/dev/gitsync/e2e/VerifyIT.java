@@ -239,6 +239,30 @@ class VerifyIT {
     assertThat(published()).isEqualTo(good);
   }
 
+  /** An OpenPGP revocation certificate added to --verify-gpg-keys withdraws the key. */
+  @Test
+  void gpg_aRevocationCertificateInTheKeyFile_refusesTheKeysSignatures() throws Exception {
+    keys.gpgKey("release@example.com", "", "1y");
+    Path trusted = keys.exportArmored(tmp.resolve("trusted.asc"), "release@example.com");
+    String good = keys.gpgCommit(repo, "release@example.com", "gpg", "f", "one");
+    GitSync.Result ok = once("--verify=head", "--verify-gpg-keys=" + trusted);
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(published()).isEqualTo(good);
+
+    // gpg writes a revocation certificate for every key it makes, its armor line behind a ':'.
+    Path revocs;
+    try (var certs = Files.list(keys.gnupg.resolve("openpgp-revocs.d"))) {
+      revocs = certs.findFirst().orElseThrow();
+    }
+    String cert = Files.readString(revocs).replace(":-----BEGIN PGP", "-----BEGIN PGP");
+    Files.writeString(trusted, Files.readString(trusted) + cert);
+    String after = keys.gpgCommit(repo, "release@example.com", "gpg", "f", "two");
+    GitSync.Result r = once("--verify=head", "--verify-gpg-keys=" + trusted);
+    assertThat(r.code()).as(r.err()).isNotZero();
+    assertThat(r.err()).contains(after, "\"result\":\"revoked\"");
+    assertThat(published()).isEqualTo(good);
+  }
+
   @Test
   void all_catchesAnUnsignedCommitUnderASignedOne_evenWithDepthOne() throws Exception {
     String base = keys.sshCommit(repo, trustedKey, "f", "one");
