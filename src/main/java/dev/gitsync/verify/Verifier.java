@@ -177,9 +177,33 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     Result r = g.verifySignature(root, tag, object);
     Verdict v = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
     if (v.good()) {
-      return stillValid(v, allowed);
+      Verdict valid = stillValid(v, allowed);
+      Optional<String> unreadable = revocationListUnreadable();
+      if (valid.good() && v.signer().startsWith("SHA256:") && unreadable.isPresent()) {
+        return new Verdict(Verdict.Result.ERROR, v.signer(), unreadable.get());
+      }
+      return valid;
     }
     return v.result() == Verdict.Result.ERROR ? revoked(g, root, tag, object, allowed, v) : v;
+  }
+
+  /**
+   * Why {@code --verify-ssh-revoked-keys} cannot be read now, if it cannot. git only warns when the
+   * file is missing and then verifies without it, so the check is ours: a list that went away (a
+   * Secret unmounted) refuses SSH signatures until it is back.
+   */
+  private Optional<String> revocationListUnreadable() {
+    if (settings.sshRevokedKeys().isEmpty()) {
+      return Optional.empty();
+    }
+    Path f = settings.sshRevokedKeys().get();
+    try {
+      Files.newInputStream(f).close();
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(
+          "can't read --verify-ssh-revoked-keys " + f + ": " + BoundedFiles.reason(f, e));
+    }
   }
 
   /**
@@ -191,6 +215,10 @@ public final class Verifier implements CommitCheck, AutoCloseable {
       throws GitException, IOException, InterruptedException {
     if (settings.sshRevokedKeys().isEmpty()) {
       return v;
+    }
+    Optional<String> unreadable = revocationListUnreadable();
+    if (unreadable.isPresent()) {
+      return new Verdict(Verdict.Result.ERROR, v.signer(), unreadable.get());
     }
     Result r = g.withEnv(env(false)).verifySignature(root, tag, object);
     Verdict without = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);

@@ -239,6 +239,39 @@ class VerifyIT {
     assertThat(published()).isEqualTo(good);
   }
 
+  /**
+   * A revocation list that can no longer be read (a Secret unmounted while running) refuses every
+   * SSH signature, and the reason says so rather than blaming the key.
+   */
+  @Test
+  void ssh_aRevocationListThatBecomesUnreadable_refusesEverySignature_namingTheFile()
+      throws Exception {
+    Path revoked = tmp.resolve("revoked_keys");
+    Files.writeString(revoked, "");
+    String good = keys.sshCommit(repo, trustedKey, "f", "one");
+    g =
+        GitSync.start(
+            tmp,
+            hostileHome(),
+            "--repo=" + repo.url(),
+            "--root=" + root,
+            "--period=1s",
+            "--max-failures=-1",
+            "--verify=head",
+            "--verify-ssh-allowed-signers=" + allowed,
+            "--verify-ssh-revoked-keys=" + revoked);
+    await().atMost(60, SECONDS).until(() -> Files.isSymbolicLink(root.resolve("remote")));
+    assertThat(published()).isEqualTo(good);
+
+    Files.delete(revoked);
+    String next = keys.sshCommit(repo, trustedKey, "f", "two");
+    await().atMost(60, SECONDS).until(() -> g.err().contains("\"result\":\"error\""));
+    assertThat(g.err())
+        .contains(next, "can't read --verify-ssh-revoked-keys " + revoked)
+        .doesNotContain("\"result\":\"revoked\"");
+    assertThat(published()).isEqualTo(good);
+  }
+
   /** An OpenPGP revocation certificate added to --verify-gpg-keys withdraws the key. */
   @Test
   void gpg_aRevocationCertificateInTheKeyFile_refusesTheKeysSignatures() throws Exception {
