@@ -65,6 +65,18 @@ public final class Verifier implements CommitCheck, AutoCloseable {
   private final String repo;
   private final String ref;
   private Path noSigners;
+
+  /**
+   * This check's copy of {@code --verify-ssh-revoked-keys}, which git reads: taken before git runs,
+   * so the list git sees is the one judged readable (git only warns when the file is missing, and
+   * then verifies without it).
+   */
+  private Optional<Path> revokedCopy = Optional.empty();
+
+  /** Why {@code --verify-ssh-revoked-keys} could not be read for this check, if it could not. */
+  private Optional<String> revokedUnreadable = Optional.empty();
+
+  private byte[] revokedBytes;
   private Keyring keyring;
   private String lastRefusal = "";
 
@@ -136,6 +148,7 @@ public final class Verifier implements CommitCheck, AutoCloseable {
       throws SyncException, InterruptedException {
     try {
       Optional<AllowedSigners> allowed = allowedSigners();
+      copyRevokedKeys();
       Git g = git.withEnv(env());
       if (settings.mode().tag()) {
         Verdict v =
@@ -178,9 +191,8 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     Verdict v = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
     if (v.good()) {
       Verdict valid = stillValid(v, allowed);
-      Optional<String> unreadable = revocationListUnreadable();
-      if (valid.good() && v.signer().startsWith("SHA256:") && unreadable.isPresent()) {
-        return new Verdict(Verdict.Result.ERROR, v.signer(), unreadable.get());
+      if (valid.good() && v.signer().startsWith("SHA256:") && revokedUnreadable.isPresent()) {
+        return new Verdict(Verdict.Result.ERROR, v.signer(), revokedUnreadable.get());
       }
       return valid;
     }
@@ -188,22 +200,34 @@ public final class Verifier implements CommitCheck, AutoCloseable {
   }
 
   /**
-   * Why {@code --verify-ssh-revoked-keys} cannot be read now, if it cannot. git only warns when the
-   * file is missing and then verifies without it, so the check is ours: a list that went away (a
-   * Secret unmounted) refuses SSH signatures until it is back.
+   * Copies {@code --verify-ssh-revoked-keys} for this check (rewritten only when it changed), or
+   * records why it cannot be read: a list that went away (a Secret unmounted) then refuses SSH
+   * signatures until it is back.
    */
-  private Optional<String> revocationListUnreadable() {
+  private void copyRevokedKeys() throws IOException {
+    revokedCopy = Optional.empty();
+    revokedUnreadable = Optional.empty();
     if (settings.sshRevokedKeys().isEmpty()) {
-      return Optional.empty();
+      return;
     }
     Path f = settings.sshRevokedKeys().get();
+    byte[] now;
     try {
-      Files.newInputStream(f).close();
-      return Optional.empty();
+      now = BoundedFiles.readBytes(f, MAX_KEY_FILE);
     } catch (IOException e) {
-      return Optional.of(
-          "can't read --verify-ssh-revoked-keys " + f + ": " + BoundedFiles.reason(f, e));
+      revokedUnreadable =
+          Optional.of(
+              "can't read --verify-ssh-revoked-keys " + f + ": " + BoundedFiles.reason(f, e));
+      return;
     }
+    Path copy = stateDir.resolve("revoked_keys");
+    if (!Arrays.equals(now, revokedBytes)) {
+      Path tmp = stateDir.resolve("revoked_keys.part");
+      Files.write(tmp, now);
+      Files.move(tmp, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      revokedBytes = now;
+    }
+    revokedCopy = Optional.of(copy);
   }
 
   /**
@@ -213,12 +237,11 @@ public final class Verifier implements CommitCheck, AutoCloseable {
   private Verdict revoked(
       Git g, Path root, boolean tag, CommitHash object, Optional<AllowedSigners> allowed, Verdict v)
       throws GitException, IOException, InterruptedException {
-    if (settings.sshRevokedKeys().isEmpty()) {
-      return v;
+    if (revokedUnreadable.isPresent()) {
+      return new Verdict(Verdict.Result.ERROR, v.signer(), revokedUnreadable.get());
     }
-    Optional<String> unreadable = revocationListUnreadable();
-    if (unreadable.isPresent()) {
-      return new Verdict(Verdict.Result.ERROR, v.signer(), unreadable.get());
+    if (revokedCopy.isEmpty()) {
+      return v;
     }
     Result r = g.withEnv(env(false)).verifySignature(root, tag, object);
     Verdict without = Verdict.parse(r.exitCode(), r.stdout() + "\n" + r.stderr(), allowed);
@@ -370,9 +393,9 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     env.put("GIT_CONFIG_KEY_" + n, "gpg.ssh.allowedSignersFile");
     env.put("GIT_CONFIG_VALUE_" + n, signers.toString());
     n++;
-    if (revocation && settings.sshRevokedKeys().isPresent()) {
+    if (revocation && revokedCopy.isPresent()) {
       env.put("GIT_CONFIG_KEY_" + n, "gpg.ssh.revocationFile");
-      env.put("GIT_CONFIG_VALUE_" + n, settings.sshRevokedKeys().get().toString());
+      env.put("GIT_CONFIG_VALUE_" + n, revokedCopy.get().toString());
       n++;
     }
     env.put("GIT_CONFIG_COUNT", Integer.toString(n));
@@ -472,21 +495,7 @@ public final class Verifier implements CommitCheck, AutoCloseable {
       Files.write(in, keys);
       Result r;
       try {
-        r =
-            runner.run(
-                new Command(
-                    List.of(
-                        "gpg",
-                        "--homedir",
-                        home.toString(),
-                        "--batch",
-                        "--no-tty",
-                        "--quiet",
-                        "--import",
-                        in.toString()),
-                    stateDir,
-                    Map.of(),
-                    Duration.ofSeconds(60)));
+        r = gpg(home, "--quiet", "--import", in.toString());
       } catch (IOException | InterruptedException | RuntimeException e) {
         FileOps.removeAll(home);
         throw e;
@@ -518,22 +527,17 @@ public final class Verifier implements CommitCheck, AutoCloseable {
     }
   }
 
+  /** gpg on the private home {@code home}, in batch mode, given 60 s. */
+  private Result gpg(Path home, String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch"));
+    argv.add("--no-tty");
+    argv.addAll(List.of(args));
+    return runner.run(new Command(argv, stateDir, Map.of(), Duration.ofSeconds(60)));
+  }
+
   /** How many public keys gpg lists in the keyring. */
   private int listKeys(Path home) throws IOException, InterruptedException {
-    Result r =
-        runner.run(
-            new Command(
-                List.of(
-                    "gpg",
-                    "--homedir",
-                    home.toString(),
-                    "--batch",
-                    "--no-tty",
-                    "--with-colons",
-                    "--list-keys"),
-                stateDir,
-                Map.of(),
-                Duration.ofSeconds(60)));
+    Result r = gpg(home, "--with-colons", "--list-keys");
     if (!r.ok()) {
       throw new IOException(
           "gpg can't read --verify-gpg-keys: " + Verdict.clip(r.stderr().strip()));
