@@ -583,12 +583,21 @@ class ImageIT {
     int port = gitDaemon();
     Path hooks = tmp.resolve("hooks");
     Files.createDirectories(hooks);
-    // An orphaned grandchild: only an init that reaps (tini) keeps it from staying a zombie.
+    // An orphaned grandchild: only an init that reaps (tini) keeps it from staying a zombie. It
+    // exits only once its parent, the hook, has (its parent is then PID 1): had it exited first,
+    // the
+    // hook's shell could have reaped it itself, and the test would pass without tini.
+    Disk.script(
+        hooks.resolve("orphan.sh"),
+        "while read -r pid comm state ppid rest </proc/$$/stat && [ \"$ppid\" != 1 ]; do :; done\n"
+            + "echo $$ > /git/orphan.pid");
     Disk.script(
         hooks.resolve("hook.sh"),
-        "(/bin/sh -c 'exit 0') &\necho \"$GITSYNC_HASH $(pwd)\" > /git/hook.out");
-    Files.setPosixFilePermissions(
-        hooks.resolve("hook.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        "/hooks/orphan.sh &\necho \"$GITSYNC_HASH $(pwd)\" > /git/hook.out");
+    for (String script : List.of("hook.sh", "orphan.sh")) {
+      Files.setPosixFilePermissions(
+          hooks.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     String name = "gitsync-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     List<String> argv =
         podman(
@@ -612,19 +621,38 @@ class ImageIT {
       await()
           .atMost(60, SECONDS)
           .until(() -> Disk.readOrEmpty(out.resolve("hook.out")).startsWith(second));
-      String inside =
-          Repo.run(
-              Path.of("/"),
-              List.of(
-                  "podman",
-                  "exec",
-                  name,
-                  "/bin/sh",
-                  "-c",
-                  "read c </proc/1/comm; echo pid1=$c; for s in /proc/[0-9]*/stat; do read l <$s"
-                      + " 2>/dev/null; case \"$l\" in *') Z '*) echo zombie;; esac; done; echo"
-                      + " end"));
-      assertThat(inside).contains("pid1=tini", "end").doesNotContain("zombie");
+      // The orphan must be reaped: its pid gone from /proc (a zombie stays). Any other zombie must
+      // go too; one can be seen for a moment between a process's exit and its
+      // parent's wait (the JVM's git children every second, slower under emulation).
+      String[] orphan = {""};
+      await()
+          .atMost(60, SECONDS)
+          .until(
+              () -> !(orphan[0] = Disk.readOrEmpty(out.resolve("orphan.pid")).strip()).isEmpty());
+      await()
+          .atMost(60, SECONDS)
+          .pollInterval(1, SECONDS)
+          .untilAsserted(
+              () -> {
+                String inside =
+                    Repo.run(
+                        Path.of("/"),
+                        List.of(
+                            "podman",
+                            "exec",
+                            name,
+                            "/bin/sh",
+                            "-c",
+                            "read c </proc/1/comm; echo pid1=$c; for s in /proc/[0-9]*/stat; do"
+                                + " read l <$s 2>/dev/null; case \"$l\" in *') Z '*) echo"
+                                + " \"zombie $l\";; esac; done; [ -e /proc/$1 ] && echo \"orphan"
+                                + " $1 not reaped\"; echo end",
+                            "sh",
+                            orphan[0]));
+                assertThat(inside)
+                    .contains("pid1=tini", "end")
+                    .doesNotContain("zombie", "not reaped");
+              });
     } finally {
       Repo.run(Path.of("/"), List.of("podman", "rm", "-f", "-t", "2", name));
     }
