@@ -7,8 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Web links to a commit and a comparison for repos hosted on GitHub, GitLab, Bitbucket or Gitea
- * (Codeberg, Forgejo), from https, ssh:// or scp-style URLs. Credentials are never carried over.
+ * Web links to a commit and a comparison for repos hosted on GitHub, GitLab, Bitbucket, Gitea
+ * (Codeberg, Forgejo) or Azure DevOps ({@code dev.azure.com/ORG/PROJECT/_git/REPO}, {@code
+ * ORG.visualstudio.com}, and {@code ssh.dev.azure.com:v3/ORG/PROJECT/REPO}), from https, ssh:// or
+ * scp-style URLs. Credentials are never carried over.
  */
 final class RepoLinks {
   private static final Pattern SCP = Pattern.compile("^(?:[^@/]+@)?([^:/]+):(?!//)(.+)$");
@@ -45,7 +47,19 @@ final class RepoLinks {
     }
     path = path.replaceAll("/+$", "").replaceAll("\\.git$", "");
     String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("ssh.dev.azure.com") || h.equals("vs-ssh.visualstudio.com")) {
+      // v3/ORG/PROJECT/REPO over SSH is dev.azure.com/ORG/PROJECT/_git/REPO on the web.
+      String[] p = path.split("/");
+      if (p.length != 5 || !p[1].equals("v3")) {
+        return Optional.empty();
+      }
+      h = host = "dev.azure.com";
+      path = "/" + p[2] + "/" + p[3] + "/_git/" + p[4];
+    }
     if (kind(h) == null || path.split("/").length < 3) {
+      return Optional.empty();
+    }
+    if (kind(h).equals("azure") && !path.contains("/_git/")) {
       return Optional.empty();
     }
     return Optional.of(new RepoLinks("https://" + host + path, h));
@@ -63,6 +77,9 @@ final class RepoLinks {
     }
     if (h.contains("gitea") || h.contains("codeberg") || h.contains("forgejo")) {
       return "gitea";
+    }
+    if (h.equals("dev.azure.com") || h.endsWith(".visualstudio.com")) {
+      return "azure";
     }
     return null;
   }
@@ -84,6 +101,8 @@ final class RepoLinks {
         return base + "/-/compare/" + from + "..." + to;
       case "bitbucket":
         return base + "/branches/compare/" + to + "%0D" + from;
+      case "azure":
+        return base + "/branchCompare?baseVersion=GC" + from + "&targetVersion=GC" + to;
       default:
         return base + "/compare/" + from + "..." + to;
     }

@@ -30,6 +30,20 @@ import java.util.function.Function;
  *       /2.0/repositories/W/R/commit/{sha}/statuses/build}, Bearer; {@code key}, {@code state}
  *       (SUCCESSFUL, FAILED, INPROGRESS, STOPPED) and {@code url} required; 201, or 200 when the
  *       key exists; 401; 404.
+ *   <li>Azure DevOps (learn.microsoft.com/rest/api/azure/devops/git/statuses/create; the server's
+ *       validation and error mapping as its GitApiController and commit-status service have them):
+ *       {@code POST
+ *       /ORG/PROJECT/_apis/git/repositories/REPO/commits/{sha}/statuses?api-version=7.1} ({@code
+ *       api-version} required: 400 without), a personal access token as Basic with an empty user
+ *       name ("REST API samples for Azure DevOps"); {@code state} one of pending, succeeded,
+ *       failed, error, notApplicable ({@code notSet} refused), {@code context.genre} and {@code
+ *       context.name} required and at most 128 characters, {@code description} and {@code
+ *       targetUrl} at most 2048: 400 {@code ArgumentException} otherwise; 201 with the status;
+ *       errors as {@code {"$id":"1","message":…,"typeKey":…}}: 404 {@code
+ *       GitRepositoryNotFoundException} (TF401019), 404 {@code GitCommitDoesNotExistException}; a
+ *       wrong personal access token 401; a request it cannot authenticate at all (no credentials,
+ *       or a token it does not take as Bearer) 203 with the HTML sign-in page; 429 with {@code
+ *       Retry-After} ("Rate and usage limits").
  * </ul>
  */
 final class StatusFake implements Function<Receiver.Request, Receiver.Answer> {
@@ -37,7 +51,8 @@ final class StatusFake implements Function<Receiver.Request, Receiver.Answer> {
     GITHUB("github-status", "/repos/o/r", "/statuses/"),
     GITLAB("gitlab-status", "/api/v4/projects/42", "/statuses/"),
     GITEA("gitea-status", "/api/v1/repos/o/r", "/statuses/"),
-    BITBUCKET("bitbucket-status", "/2.0/repositories/w/r", "/commit/");
+    BITBUCKET("bitbucket-status", "/2.0/repositories/w/r", "/commit/"),
+    AZURE("azure-devops-status", "/org/proj/_apis/git/repositories/repo", "/commits/");
 
     final String prefix;
     final String base;
@@ -84,6 +99,9 @@ final class StatusFake implements Function<Receiver.Request, Receiver.Answer> {
               Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", reset))
           : new Receiver.Answer(
               429, "{\"message\":\"Too Many Requests\"}", Map.of("Retry-After", "2"));
+    }
+    if (kind == Kind.AZURE) {
+      return azure(r);
     }
     if (!authorized(r)) {
       return new Receiver.Answer(
@@ -150,6 +168,84 @@ final class StatusFake implements Function<Receiver.Request, Receiver.Answer> {
     }
     statuses.add(new Status(sha, context, state, description, url));
     return new Receiver.Answer(201, "{\"id\":" + statuses.size() + ",\"state\":\"" + state + "\"}");
+  }
+
+  private Receiver.Answer azure(Receiver.Request r) {
+    String auth = String.valueOf(r.header("Authorization"));
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString((":" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (auth.startsWith("Basic ") && !auth.equals(basic)) {
+      return new Receiver.Answer(
+          401, "<html><body>Access Denied</body></html>", Map.of("Content-Type", "text/html"));
+    }
+    if (!auth.equals(basic) && !auth.equals("Bearer " + token)) {
+      return new Receiver.Answer(
+          203,
+          "<html><head><title>Azure DevOps Services | Sign In</title></head><body></body></html>",
+          Map.of("Content-Type", "text/html; charset=utf-8"));
+    }
+    int q = r.path().indexOf('?');
+    String path = q < 0 ? r.path() : r.path().substring(0, q);
+    if (q < 0 || !r.path().substring(q + 1).contains("api-version=")) {
+      return azureError(400, "VssVersionNotSpecifiedException", "No api-version was supplied");
+    }
+    if (r.method().equals("GET") && path.equals(kind.base)) {
+      return azureJson(200, "{\"id\":\"1b2c\",\"name\":\"repo\"}");
+    }
+    String prefix = kind.base + kind.after;
+    if (!r.method().equals("POST") || !path.startsWith(prefix) || !path.endsWith("/statuses")) {
+      return azureError(
+          404,
+          "GitRepositoryNotFoundException",
+          "TF401019: The Git repository with name or identifier repo does not exist or you do not"
+              + " have permissions for the operation you are attempting.");
+    }
+    String sha = path.substring(prefix.length(), path.length() - "/statuses".length());
+    if (!commits.contains(sha)) {
+      return azureError(404, "GitCommitDoesNotExistException", "Commit " + sha + " not found.");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p = (Map<String, Object>) JsonParser.parse(r.body());
+    String state = String.valueOf(p.get("state"));
+    Object c = p.get("context");
+    Map<?, ?> context = c instanceof Map ? (Map<?, ?>) c : Map.of();
+    String genre = String.valueOf(context.get("genre"));
+    String name = String.valueOf(context.get("name"));
+    String description = String.valueOf(p.getOrDefault("description", ""));
+    String url = String.valueOf(p.getOrDefault("targetUrl", ""));
+    if (context.get("genre") == null
+        || context.get("name") == null
+        || genre.isBlank()
+        || name.isBlank()
+        || genre.length() > 128
+        || name.length() > 128
+        || description.length() > 2048
+        || url.length() > 2048
+        || !Set.of("pending", "succeeded", "failed", "error", "notApplicable").contains(state)) {
+      rejections.add("context, state or length");
+      return azureError(400, "ArgumentException", "gitCommitStatusToCreate is not valid");
+    }
+    statuses.add(new Status(sha, genre + "/" + name, state, description, url));
+    return azureJson(201, "{\"id\":" + statuses.size() + ",\"state\":\"" + state + "\"}");
+  }
+
+  private static Receiver.Answer azureJson(int status, String body) {
+    return new Receiver.Answer(
+        status, body, Map.of("Content-Type", "application/json; charset=utf-8"));
+  }
+
+  private static Receiver.Answer azureError(int status, String typeKey, String message) {
+    return azureJson(
+        status,
+        "{\"$id\":\"1\",\"innerException\":null,\"message\":\""
+            + message
+            + "\",\"typeName\":\""
+            + typeKey
+            + "\",\"typeKey\":\""
+            + typeKey
+            + "\",\"errorCode\":0,\"eventId\":3000}");
   }
 
   /** Accepts other tokens too (a GitHub App's installation tokens). */

@@ -17,9 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Commit statuses on GitHub, GitLab, Gitea/Forgejo and Bitbucket against {@link StatusFake}: the
- * published commit is marked successful under one context per workload, a refused commit failed,
- * rate limits are waited out, and a token the forge refuses disables the sink without being shown.
+ * Commit statuses on GitHub, GitLab, Gitea/Forgejo, Bitbucket and Azure DevOps against {@link
+ * StatusFake}: the published commit is marked successful under one context per workload, a refused
+ * commit failed, rate limits are waited out, and a token the forge refuses disables the sink
+ * without being shown.
  */
 class StatusIT {
   static final String TOKEN = "forge-token-0001";
@@ -85,7 +86,7 @@ class StatusIT {
     StatusFake.Status s = fake.statuses.get(0);
     assertThat(s.sha()).isEqualTo(one);
     assertThat(s.context()).isEqualTo("git-sync/prod/web");
-    assertThat(s.state()).isIn("success", "SUCCESSFUL");
+    assertThat(s.state()).isIn("success", "SUCCESSFUL", "succeeded");
     assertThat(s.description()).isEqualTo("Published by git-sync in prod/web-7d9f8c6b5-x2x4z");
     assertThat(fake.answers.get(0)).startsWith(kind == StatusFake.Kind.GITHUB ? "403" : "429");
     assertThat(fake.rejections).isEmpty();
@@ -137,6 +138,47 @@ class StatusIT {
     start(sink(StatusFake.Kind.GITLAB, "wrong-token-0002"));
     await().atMost(30, SECONDS).until(() -> g.err().contains("notification sink is gone"));
     assertThat(g.err()).contains("401").doesNotContain("wrong-token-0002");
+  }
+
+  @Test
+  void azureDevOps_takesTheRepositorysWebUrl_andDropsACommitItDoesNotHave() throws Exception {
+    String one = repo.commit("f", "one");
+    String sink =
+        sink(StatusFake.Kind.AZURE, TOKEN)
+            .replace("/_apis/git/repositories/", "/_git/")
+            .concat("&context=deploy");
+    fake.commits.add(one);
+    start(sink);
+    await().atMost(30, SECONDS).until(() -> fake.statuses.size() == 1);
+    StatusFake.Status s = fake.statuses.get(0);
+    assertThat(s.sha()).isEqualTo(one);
+    assertThat(s.state()).isEqualTo("succeeded");
+    // A context without a slash gets the genre git-sync: Azure requires both.
+    assertThat(s.context()).isEqualTo("git-sync/deploy");
+
+    // A commit the repository does not have (a mirror behind): 404, dropped, not retried.
+    String unknown = repo.commit("f", "two");
+    await().atMost(30, SECONDS).until(() -> g.err().contains("notification dropped"));
+    assertThat(fake.answers.stream().filter(a -> a.startsWith("404"))).hasSize(1);
+    assertThat(fake.statuses).noneMatch(x -> x.sha().equals(unknown));
+    assertThat(g.err()).contains("GitCommitDoesNotExistException").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void azureDevOps_aSignInPageInsteadOfAStatus_isNoDelivery_andDisablesTheSink() throws Exception {
+    String one = repo.commit("f", "one");
+    // Shaped like an Entra token, so sent as Bearer; the fake does not take it: 203 and HTML.
+    String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+    String sink = sink(StatusFake.Kind.AZURE, jwt);
+    fake.commits.add(one);
+    start(sink, "-v", "6");
+    await().atMost(30, SECONDS).until(() -> g.err().contains("notification sink is gone"));
+    assertThat(fake.answers).allMatch(a -> a.startsWith("203"));
+    assertThat(fake.statuses).isEmpty();
+    assertThat(g.err())
+        .contains("sign-in page")
+        .doesNotContain(jwt)
+        .doesNotContain("notification delivered");
   }
 
   @Test

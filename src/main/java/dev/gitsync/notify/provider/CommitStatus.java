@@ -45,9 +45,10 @@ abstract class CommitStatus implements Provider {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new IOException("token_file does not hold an access token");
     }
-    String base = sink.uri().toString().replaceFirst("[?#].*$", "").replaceFirst("/+$", "");
+    String base =
+        apiBase(sink.uri().toString().replaceFirst("[?#].*$", "").replaceFirst("/+$", ""));
     if (e.type() == EventType.TEST) {
-      return Providers.request("GET", URI.create(base), sink, new byte[0], headers(token, false));
+      return Providers.request("GET", testUri(base), sink, new byte[0], headers(token, false));
     }
     if (!CommitHashes.valid(e.hash())) {
       throw new IOException("no commit to mark for " + e.type().wire());
@@ -80,6 +81,16 @@ abstract class CommitStatus implements Provider {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while requesting the GitHub App token", e);
     }
+  }
+
+  /** The repository's API URL, from the sink's URL without its query. */
+  String apiBase(String base) {
+    return base;
+  }
+
+  /** What {@code --notify-test} reads: the repository, with the token. */
+  URI testUri(String base) {
+    return URI.create(base);
   }
 
   /** The path under the repository's API URL that statuses of {@code sha} are posted to. */
@@ -159,6 +170,16 @@ abstract class CommitStatus implements Provider {
   @Override
   public Verdict judge(InboundResponse r, Sink sink) {
     int s = r.status();
+    if (s >= 200 && s < 300 && !json(r)) {
+      // Every forge answers a status with JSON; a page (a single-sign-on proxy's login, Azure
+      // DevOps' sign-in) is no status, and sending again will not change that.
+      return Verdict.disable(
+          forge()
+              + " HTTP "
+              + s
+              + " with a page instead of the status: the token was not accepted, or a sign-in"
+              + " proxy stands in front of the API");
+    }
     if (s >= 200 && s < 300) {
       return Verdict.delivered();
     }
@@ -171,6 +192,15 @@ abstract class CommitStatus implements Provider {
       return Verdict.disable(why);
     }
     return Verdict.byStatus(r).orElse(Verdict.drop(why));
+  }
+
+  /** Whether the answer is JSON, or might be (no {@code Content-Type}, a body that opens one). */
+  static boolean json(InboundResponse r) {
+    List<String> type = r.headers().get("content-type");
+    String t = type == null || type.isEmpty() ? "" : type.get(0).trim().toLowerCase(Locale.ROOT);
+    return t.isEmpty()
+        ? r.body().isBlank() || r.body().strip().startsWith("{")
+        : t.startsWith("application/json") || t.contains("+json");
   }
 
   /** The forge's name, for reasons. */

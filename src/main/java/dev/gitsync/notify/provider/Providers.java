@@ -59,6 +59,8 @@ public final class Providers {
         return GitHubStatus.gitea();
       case BITBUCKET_STATUS:
         return new BitbucketStatus();
+      case AZURE_DEVOPS_STATUS:
+        return new AzureDevOpsStatus();
       case PAGERDUTY:
         return new PagerDuty();
       case OPSGENIE:

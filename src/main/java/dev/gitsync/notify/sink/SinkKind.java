@@ -41,6 +41,8 @@ public enum SinkKind {
   GITEA_STATUS(Duration.ofSeconds(1)),
   /** Bitbucket Cloud build statuses ({@code bitbucket-status+}). */
   BITBUCKET_STATUS(Duration.ofSeconds(1)),
+  /** Azure DevOps (Azure Repos) commit statuses ({@code azure-devops-status+}). */
+  AZURE_DEVOPS_STATUS(Duration.ofSeconds(1)),
   /** PagerDuty Events API v2: trigger and resolve by a stable dedup key. */
   PAGERDUTY(Duration.ofMillis(500)),
   /** Opsgenie Alert API: create, and close by alias. */
@@ -77,7 +79,8 @@ public enum SinkKind {
     return this == GITHUB_STATUS
         || this == GITLAB_STATUS
         || this == GITEA_STATUS
-        || this == BITBUCKET_STATUS;
+        || this == BITBUCKET_STATUS
+        || this == AZURE_DEVOPS_STATUS;
   }
 
   /** Whether the channel option ({@link #channelOption}) must be given. */
@@ -140,6 +143,7 @@ public enum SinkKind {
       case GITLAB_STATUS:
       case GITEA_STATUS:
       case BITBUCKET_STATUS:
+      case AZURE_DEVOPS_STATUS:
         return java.util.Optional.of("context");
       case ALERTMANAGER:
         return java.util.Optional.of("refresh");
@@ -179,6 +183,9 @@ public enum SinkKind {
         return GITEA_STATUS;
       case "bitbucket-status":
         return BITBUCKET_STATUS;
+      case "azuredevops-status":
+      case "azure-repos-status":
+        return AZURE_DEVOPS_STATUS;
       case "wechat-work":
       case "wxwork":
         return WECOM;

@@ -141,8 +141,8 @@ public final class SinkParser {
               + text.substring(0, plus)
               + "\"; known: slack, slackbot, teams, discord, gchat, mattermost, rocketchat,"
               + " dingtalk, feishu, lark, wecom, telegram, matrix, webex, github-status,"
-              + " gitlab-status, gitea-status, forgejo-status, bitbucket-status, pagerduty,"
-              + " opsgenie, alertmanager, generic");
+              + " gitlab-status, gitea-status, forgejo-status, bitbucket-status,"
+              + " azure-devops-status, pagerduty, opsgenie, alertmanager, generic");
     }
     return kind;
   }

@@ -416,6 +416,96 @@ class ContentTest {
   }
 
   @Test
+  void commitStatuses_aPageInsteadOfJson_isNoStatus_andDisablesTheSink() {
+    Map<String, List<String>> html = Map.of("content-type", List.of("text/html; charset=utf-8"));
+    Map<String, List<String>> json = Map.of("content-type", List.of("application/json"));
+    for (dev.gitsync.notify.sink.SinkKind k : dev.gitsync.notify.sink.SinkKind.values()) {
+      if (!k.isStatus()) {
+        continue;
+      }
+      Provider p = Providers.forKind(k);
+      assertThat(p.judge(new InboundResponse(200, "<html>Sign in</html>", html), null).outcome())
+          .as(k.label())
+          .isEqualTo(Verdict.Outcome.DISABLE);
+      assertThat(p.judge(new InboundResponse(201, "{\"id\":1}", json), null).outcome())
+          .as(k.label())
+          .isEqualTo(Verdict.Outcome.DELIVERED);
+      assertThat(p.judge(resp(201, "{\"id\":1}"), null).outcome())
+          .as(k.label())
+          .isEqualTo(Verdict.Outcome.DELIVERED);
+    }
+  }
+
+  @Test
+  void azureDevOps_webUrlBecomesTheApi_contextSplitsIntoGenreAndName_patIsBasic() throws Exception {
+    Path pat = tmp.resolve("pat");
+    Files.writeString(pat, "patpatpat\n");
+    NotifyEvent e =
+        Events.withLinks(
+            event(EventType.SYNC_SUCCEEDED, "https://dev.azure.com/o/p/_git/r", List.of(), ""),
+            "main",
+            "https://dev.azure.com/o/p/_git/r/commit/" + "a".repeat(40),
+            "");
+    OutboundRequest r =
+        render("azure-devops-status+https://dev.azure.com/o/p/_git/r?token_file=" + pat, e);
+    assertThat(r.uri().toString())
+        .isEqualTo(
+            "https://dev.azure.com/o/p/_apis/git/repositories/r/commits/"
+                + "a".repeat(40)
+                + "/statuses?api-version=7.1");
+    assertThat(header(r, "Authorization"))
+        .isEqualTo(
+            "Basic " + java.util.Base64.getEncoder().encodeToString(":patpatpat".getBytes()));
+    Map<String, Object> body = json(r);
+    assertThat(body)
+        .containsEntry("state", "succeeded")
+        .containsEntry("targetUrl", "https://dev.azure.com/o/p/_git/r/commit/" + "a".repeat(40))
+        .containsEntry("context", Map.of("genre", "git-sync", "name", "prod/web"));
+    OutboundRequest test =
+        render(
+            "azure-devops-status+https://dev.azure.com/o/p/_git/r?token_file=" + pat,
+            event(EventType.TEST, "https://dev.azure.com/o/p/_git/r", List.of(), ""));
+    assertThat(test.method()).isEqualTo("GET");
+    assertThat(test.uri().toString())
+        .isEqualTo("https://dev.azure.com/o/p/_apis/git/repositories/r?api-version=7.1");
+    Files.writeString(pat, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+    assertThat(
+            header(
+                render("azure-devops-status+https://dev.azure.com/o/p/_git/r?token_file=" + pat, e),
+                "Authorization"))
+        .isEqualTo("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+  }
+
+  @Test
+  void azureDevOps_203IsARefusedToken_andA404SaysWhetherTheCommitOrTheRepositoryIsMissing() {
+    Provider p = Providers.forKind(dev.gitsync.notify.sink.SinkKind.AZURE_DEVOPS_STATUS);
+    assertThat(p.judge(resp(203, "{}"), null).outcome()).isEqualTo(Verdict.Outcome.DISABLE);
+    assertThat(
+            p.judge(
+                    resp(
+                        404,
+                        "{\"$id\":\"1\",\"message\":\"…\",\"typeKey\":"
+                            + "\"GitCommitDoesNotExistException\"}"),
+                    null)
+                .outcome())
+        .isEqualTo(Verdict.Outcome.DROP);
+    assertThat(
+            p.judge(
+                    resp(
+                        404,
+                        "{\"$id\":\"1\",\"message\":\"TF401019: …\",\"typeKey\":"
+                            + "\"GitRepositoryNotFoundException\"}"),
+                    null)
+                .outcome())
+        .isEqualTo(Verdict.Outcome.DISABLE);
+    assertThat(p.judge(resp(429, Map.of("retry-after", List.of("3"))), null).retryAfter())
+        .hasValue(Duration.ofSeconds(3));
+    assertThat(AzureDevOpsStatus.isJwt("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).isTrue();
+    assertThat(AzureDevOpsStatus.isJwt("52charactersofbase32personalaccesstokenabcdefghijk"))
+        .isFalse();
+  }
+
+  @Test
   void verdicts_retryOnlyTransientFailures_andHonourRetryAfter() {
     assertThat(Verdict.byStatus(resp(200, Map.of()))).isEmpty();
     assertThat(Verdict.byStatus(resp(500, Map.of())).orElseThrow().outcome())
