@@ -176,7 +176,7 @@ class StatusIT {
     assertThat(fake.answers).allMatch(a -> a.startsWith("203"));
     assertThat(fake.statuses).isEmpty();
     assertThat(g.err())
-        .contains("sign-in page")
+        .contains("HTTP 203 with an HTML page")
         .doesNotContain(jwt)
         .doesNotContain("notification delivered");
   }

@@ -170,16 +170,6 @@ abstract class CommitStatus implements Provider {
   @Override
   public Verdict judge(InboundResponse r, Sink sink) {
     int s = r.status();
-    if (s >= 200 && s < 300 && !json(r)) {
-      // Every forge answers a status with JSON; a page (a single-sign-on proxy's login, Azure
-      // DevOps' sign-in) is no status, and sending again will not change that.
-      return Verdict.disable(
-          forge()
-              + " HTTP "
-              + s
-              + " with a page instead of the status: the token was not accepted, or a sign-in"
-              + " proxy stands in front of the API");
-    }
     if (s >= 200 && s < 300) {
       return Verdict.delivered();
     }
@@ -192,15 +182,6 @@ abstract class CommitStatus implements Provider {
       return Verdict.disable(why);
     }
     return Verdict.byStatus(r).orElse(Verdict.drop(why));
-  }
-
-  /** Whether the answer is JSON, or might be (no {@code Content-Type}, a body that opens one). */
-  static boolean json(InboundResponse r) {
-    List<String> type = r.headers().get("content-type");
-    String t = type == null || type.isEmpty() ? "" : type.get(0).trim().toLowerCase(Locale.ROOT);
-    return t.isEmpty()
-        ? r.body().isBlank() || r.body().strip().startsWith("{")
-        : t.startsWith("application/json") || t.contains("+json");
   }
 
   /** The forge's name, for reasons. */

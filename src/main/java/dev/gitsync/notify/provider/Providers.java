@@ -22,8 +22,13 @@ import java.util.function.Consumer;
 public final class Providers {
   private Providers() {}
 
-  /** The provider of {@code kind}. */
+  /** The provider of {@code kind}; every kind but the generic one refuses pages as answers. */
   public static Provider forKind(SinkKind kind) {
+    Provider p = of(kind);
+    return kind == SinkKind.GENERIC ? p : new PagesAreNoAnswer(p, kind.label());
+  }
+
+  private static Provider of(SinkKind kind) {
     switch (kind) {
       case SLACK:
         return new SlackWebhook();

@@ -436,6 +436,43 @@ class ContentTest {
     }
   }
 
+  /** A sink of kind {@code k} with every option it requires. */
+  private Sink anySink(dev.gitsync.notify.sink.SinkKind k) throws Exception {
+    Path key = tmp.resolve("key");
+    Files.writeString(key, "k0123456789");
+    StringBuilder q = new StringBuilder("?x=1");
+    if (k.needsToken()) {
+      q.append(
+          k == dev.gitsync.notify.sink.SinkKind.PAGERDUTY
+              ? "&routing_key_file="
+              : k == dev.gitsync.notify.sink.SinkKind.OPSGENIE ? "&api_key_file=" : "&token_file=");
+      q.append(key);
+    }
+    if (k.needsChannel()) {
+      q.append('&').append(k.channelOption().orElseThrow()).append("=C1");
+    }
+    return SinkParser.parse(k.label() + "+https://service.example/p" + q);
+  }
+
+  @Test
+  void anHtmlPageWithA2xx_isNoDeliveryForAnyServiceButGeneric() throws Exception {
+    // A sign-in or captive-portal proxy in front of the service, or a web page's URL: no service
+    // answers a delivery with an HTML page, so counting it as delivered would lose the message.
+    InboundResponse page =
+        new InboundResponse(
+            200,
+            "<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>",
+            Map.of("content-type", List.of("text/html; charset=utf-8")));
+    List<String> delivered = new ArrayList<>();
+    for (dev.gitsync.notify.sink.SinkKind k : dev.gitsync.notify.sink.SinkKind.values()) {
+      if (k != dev.gitsync.notify.sink.SinkKind.GENERIC
+          && Providers.forKind(k).judge(page, anySink(k)).outcome() == Verdict.Outcome.DELIVERED) {
+        delivered.add(k.label());
+      }
+    }
+    assertThat(delivered).isEmpty();
+  }
+
   @Test
   void azureDevOps_webUrlBecomesTheApi_contextSplitsIntoGenreAndName_patIsBasic() throws Exception {
     Path pat = tmp.resolve("pat");
