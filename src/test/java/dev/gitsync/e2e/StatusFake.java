@@ -33,7 +33,7 @@ import java.util.function.Function;
  *   <li>Azure DevOps (learn.microsoft.com/rest/api/azure/devops/git/statuses/create; the server's
  *       validation and error mapping as its GitApiController and commit-status service have them):
  *       {@code POST
- *       /ORG/PROJECT/_apis/git/repositories/REPO/commits/{sha}/statuses?api-version=7.1} ({@code
+ *       /ORG/PROJECT/_apis/git/repositories/REPO/commits/{sha}/statuses?api-version=6.0} ({@code
  *       api-version} required: 400 without), a personal access token as Basic with an empty user
  *       name ("REST API samples for Azure DevOps"); {@code state} one of pending, succeeded,
  *       failed, error, notApplicable ({@code notSet} refused), {@code context.genre} and {@code

@@ -4,7 +4,6 @@ import dev.gitsync.http.InboundResponse;
 import dev.gitsync.json.JsonParser;
 import dev.gitsync.notify.event.NotifyEvent;
 import dev.gitsync.notify.sink.Sink;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -13,11 +12,11 @@ import java.util.Map;
 /**
  * Azure DevOps (Azure Repos) commit statuses
  * (learn.microsoft.com/rest/api/azure/devops/git/statuses, "Statuses - Create"): {@code POST
- * {org}/{project}/_apis/git/repositories/{repo}/commits/{sha} /statuses?api-version=7.1} with
- * {@code state} (succeeded, failed, error), {@code description}, {@code targetUrl} and {@code
- * context} ({@code genre} and {@code name}, both required and at most 128 characters); 201 is
- * success. The sink's URL may also be the repository's web URL ({@code …/{project}/_git/{repo}}),
- * as Flux takes it, on Azure DevOps Services or Server.
+ * {org}/{project}/_apis/git/repositories/{repo}/commits/{sha}/statuses?api-version=6.0} with {@code
+ * state} (succeeded, failed, error), {@code description}, {@code targetUrl} and {@code context}
+ * ({@code genre} and {@code name}, both required and at most 128 characters); 201 is success. The
+ * sink's URL may also be the repository's web URL ({@code …/{project}/_git/{repo}}), as Flux takes
+ * it, on Azure DevOps Services or Server.
  *
  * <p>The token file holds a personal access token (scope Code (status)), sent as Basic with an
  * empty user name ("REST API samples"), or a Microsoft Entra access token (a JWT), sent as Bearer.
@@ -30,7 +29,7 @@ import java.util.Map;
  * validation refuses) drops; 429 waits for {@code Retry-After} ("Rate and usage limits").
  */
 final class AzureDevOpsStatus extends CommitStatus {
-  static final String API_VERSION = "api-version=7.1";
+  static final String API_VERSION = "6.0";
   private static final int CONTEXT_MAX = 128;
 
   @Override
@@ -41,14 +40,26 @@ final class AzureDevOpsStatus extends CommitStatus {
         : base.substring(0, git) + "/_apis/git/repositories/" + base.substring(git + 6);
   }
 
+  /**
+   * {@code ?api-version=}: the sink URL's own (an older Azure DevOps Server may need {@code 5.0}),
+   * else 6.0, which Azure DevOps Services and Server 2020 and later take.
+   */
   @Override
-  URI testUri(String base) {
-    return URI.create(base + "?" + API_VERSION);
+  String query(Sink sink) {
+    String q = sink.uri().getRawQuery();
+    if (q != null) {
+      for (String kv : q.split("&")) {
+        if (kv.matches("api-version=[0-9a-z.-]{1,20}")) {
+          return "?" + kv;
+        }
+      }
+    }
+    return "?api-version=" + API_VERSION;
   }
 
   @Override
   String path(String sha) {
-    return "/commits/" + sha + "/statuses?" + API_VERSION;
+    return "/commits/" + sha + "/statuses";
   }
 
   @Override

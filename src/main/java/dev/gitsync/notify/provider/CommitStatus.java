@@ -48,7 +48,8 @@ abstract class CommitStatus implements Provider {
     String base =
         apiBase(sink.uri().toString().replaceFirst("[?#].*$", "").replaceFirst("/+$", ""));
     if (e.type() == EventType.TEST) {
-      return Providers.request("GET", testUri(base), sink, new byte[0], headers(token, false));
+      return Providers.request(
+          "GET", URI.create(base + query(sink)), sink, new byte[0], headers(token, false));
     }
     if (!CommitHashes.valid(e.hash())) {
       throw new IOException("no commit to mark for " + e.type().wire());
@@ -59,7 +60,7 @@ abstract class CommitStatus implements Provider {
             : e.type() == EventType.VERIFICATION_FAILED ? State.FAILURE : State.ERROR;
     String description = Text.cut(description(e, state), 138);
     return Providers.post(
-        URI.create(base + path(e.hash())),
+        URI.create(base + path(e.hash()) + query(sink)),
         sink,
         Providers.json(body(e, state, description, context(e, sink))),
         headers(token, true));
@@ -88,9 +89,9 @@ abstract class CommitStatus implements Provider {
     return base;
   }
 
-  /** What {@code --notify-test} reads: the repository, with the token. */
-  URI testUri(String base) {
-    return URI.create(base);
+  /** The query every request carries (an API version), with its {@code ?}; none by default. */
+  String query(Sink sink) {
+    return "";
   }
 
   /** The path under the repository's API URL that statuses of {@code sha} are posted to. */

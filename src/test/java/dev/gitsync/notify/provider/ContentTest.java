@@ -489,7 +489,7 @@ class ContentTest {
         .isEqualTo(
             "https://dev.azure.com/o/p/_apis/git/repositories/r/commits/"
                 + "a".repeat(40)
-                + "/statuses?api-version=7.1");
+                + "/statuses?api-version=6.0");
     assertThat(header(r, "Authorization"))
         .isEqualTo(
             "Basic " + java.util.Base64.getEncoder().encodeToString(":patpatpat".getBytes()));
@@ -504,7 +504,20 @@ class ContentTest {
             event(EventType.TEST, "https://dev.azure.com/o/p/_git/r", List.of(), ""));
     assertThat(test.method()).isEqualTo("GET");
     assertThat(test.uri().toString())
-        .isEqualTo("https://dev.azure.com/o/p/_apis/git/repositories/r?api-version=7.1");
+        .isEqualTo("https://dev.azure.com/o/p/_apis/git/repositories/r?api-version=6.0");
+    // An older Azure DevOps Server's API version, from the sink's URL.
+    assertThat(
+            render(
+                    "azure-devops-status+https://tfs.example/tfs/C/p/_git/r?api-version=5.0"
+                        + "&token_file="
+                        + pat,
+                    e)
+                .uri()
+                .toString())
+        .isEqualTo(
+            "https://tfs.example/tfs/C/p/_apis/git/repositories/r/commits/"
+                + "a".repeat(40)
+                + "/statuses?api-version=5.0");
     Files.writeString(pat, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
     assertThat(
             header(
