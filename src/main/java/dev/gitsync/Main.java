@@ -32,26 +32,10 @@ public final class Main {
 
   /** Runs git-sync and exits with its exit code. */
   public static void main(String[] args) {
-    fastProcessLaunch();
     int code = run(List.of(args), System.getenv(), System.out, System.err);
     System.out.flush();
     System.err.flush();
     System.exit(code);
-  }
-
-  private static final String LAUNCH = "jdk.lang.Process.launchMechanism";
-
-  /**
-   * git-sync starts a git process for every step: on JDK 17 to 20, {@code vfork} starts each about
-   * 1 ms sooner than the default {@code posix_spawn}, which execs the JDK's {@code jspawnhelper}
-   * before git (BENCHMARKS.md, "One-time sync"). Later JDKs deprecate {@code VFORK}, so they keep
-   * their default, as does a value the user set.
-   */
-  static void fastProcessLaunch() {
-    int feature = Runtime.version().feature();
-    if (System.getProperty(LAUNCH) == null && feature >= 17 && feature <= 20) {
-      System.setProperty(LAUNCH, "VFORK");
-    }
   }
 
   /** The program version, from the jar manifest. */

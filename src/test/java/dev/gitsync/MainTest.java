@@ -213,28 +213,6 @@ class MainTest {
           "GIT_SYNC_HOOK_COMMAND",
           "GIT_SYNC_PERMISSIONS");
 
-  /** Issue 22: git processes start by vfork on JDK 17 to 20; a value the user set is kept. */
-  @Test
-  void fastProcessLaunch_picksVforkOnJdk17To20_andKeepsTheUsersChoice() {
-    String key = "jdk.lang.Process.launchMechanism";
-    String saved = System.getProperty(key);
-    try {
-      System.clearProperty(key);
-      Main.fastProcessLaunch();
-      int feature = Runtime.version().feature();
-      assertThat(System.getProperty(key)).isEqualTo(feature <= 20 ? "VFORK" : null);
-      System.setProperty(key, "FORK");
-      Main.fastProcessLaunch();
-      assertThat(System.getProperty(key)).isEqualTo("FORK");
-    } finally {
-      if (saved == null) {
-        System.clearProperty(key);
-      } else {
-        System.setProperty(key, saved);
-      }
-    }
-  }
-
   @Test
   void man_everyUpstreamFlagAndEnv_isDocumented() throws Exception {
     Result r = run(Map.of(), "--man");
