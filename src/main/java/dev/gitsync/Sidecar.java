@@ -308,15 +308,27 @@ final class Sidecar {
         config.loop(), pass, log, clock, wakeup, paths.touchFile(), errorFile, events);
   }
 
+  /** The Kubernetes API clients made so far, by the CA they trust. */
+  private final java.util.Map<Path, JdkHttpTransport> kubeApis = new java.util.HashMap<>();
+
+  /**
+   * A client for the Kubernetes API that trusts only {@code caFile}: one for the Lease and the
+   * Events when they trust the same CA (as in a pod), since each client holds a selector thread and
+   * a pool of its own. Made by whichever starts first (the elector), so it is closed after both.
+   */
+  private JdkHttpTransport kubeApi(Lifecycle life, Path caFile) {
+    return kubeApis.computeIfAbsent(
+        caFile,
+        ca -> life.own("Kubernetes API client", new JdkHttpTransport(false, Optional.of(ca))));
+  }
+
   /** {@code --kube-events}: Events on the pod, written from a thread of their own. */
   private Optional<KubeEvents> startKubeEvents(Lifecycle life) {
     if (config.kubeEvents().isEmpty()) {
       return Optional.empty();
     }
     KubeEventsSettings s = config.kubeEvents().get();
-    JdkHttpTransport api =
-        life.own(
-            "Kubernetes API client (events)", new JdkHttpTransport(false, Optional.of(s.caFile())));
+    JdkHttpTransport api = kubeApi(life, s.caFile());
     KubeEvents k =
         life.own(
             "Kubernetes Events",
@@ -460,8 +472,7 @@ final class Sidecar {
       return Optional.empty();
     }
     LeaderElection e = le.get();
-    JdkHttpTransport api =
-        life.own("Kubernetes API client", new JdkHttpTransport(false, Optional.of(e.caFile())));
+    JdkHttpTransport api = kubeApi(life, e.caFile());
     String lease = e.lease();
     LeaderElector elector =
         new LeaderElector(

@@ -147,6 +147,43 @@ class KubeEventsIT {
   }
 
   @Test
+  void withLeaderElectionToo_theLeaseAndTheEventsShareOneApiClient() throws Exception {
+    Receiver sink = new Receiver();
+    try {
+      // A ref that does not exist: every pass fails, which makes an Event; the elector writes the
+      // Lease; so both have used the Kubernetes API.
+      start(
+          "--ref=no-such-branch",
+          "--max-failures=-1",
+          "--notify=generic+" + sink.url("/hook"),
+          "--notify-leader-election",
+          "--notify-lease-name=web");
+      await().atMost(60, SECONDS).until(() -> api.lease(NS, "web") != null);
+      await().atMost(60, SECONDS).until(() -> !byReason("SyncFailed").isEmpty());
+      // Each JDK HTTP client has one selector thread, "HttpClient-N-SelectorManager"
+      // ("HttpClient-N-Se"
+      // in comm): one for the notifications, one for the Kubernetes API (there were two).
+      long selectors;
+      try (var tasks = Files.list(Path.of("/proc/" + g.pid() + "/task"))) {
+        selectors =
+            tasks.map(KubeEventsIT::comm).filter(c -> c.matches("HttpClient-\\d+-Se.*")).count();
+      }
+      assertThat(selectors).isEqualTo(2);
+    } finally {
+      sink.close();
+    }
+  }
+
+  /** A thread's name as the kernel keeps it (empty if the thread has ended). */
+  private static String comm(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).strip();
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void withoutAServiceAccount_theFlagSaysWhatIsMissing() throws Exception {
     GitSync.Result r =
         GitSync.run(

@@ -45,8 +45,15 @@ abstract class CommitStatus implements Provider {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new IOException("token_file does not hold an access token");
     }
+    // Without the query, and without a user (a clone URL pasted as is:
+    // https://org@dev.azure.com/…).
     String base =
-        apiBase(sink.uri().toString().replaceFirst("[?#].*$", "").replaceFirst("/+$", ""));
+        apiBase(
+            sink.uri()
+                .toString()
+                .replaceFirst("[?#].*$", "")
+                .replaceFirst("/+$", "")
+                .replaceFirst("^([a-z][a-z0-9+.-]*://)[^/@]*@", "$1"));
     if (e.type() == EventType.TEST) {
       return Providers.request(
           "GET", URI.create(base + query(sink)), sink, new byte[0], headers(token, false));

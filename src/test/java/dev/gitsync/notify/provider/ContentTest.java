@@ -505,6 +505,12 @@ class ContentTest {
     assertThat(test.method()).isEqualTo("GET");
     assertThat(test.uri().toString())
         .isEqualTo("https://dev.azure.com/o/p/_apis/git/repositories/r?api-version=6.0");
+    // The clone URL as Azure DevOps shows it, with the organisation as user: no user is sent.
+    assertThat(
+            render("azure-devops-status+https://o@dev.azure.com/o/p/_git/r?token_file=" + pat, e)
+                .uri()
+                .toString())
+        .startsWith("https://dev.azure.com/o/p/_apis/git/repositories/r/commits/");
     // An older Azure DevOps Server's API version, from the sink's URL.
     assertThat(
             render(
