@@ -165,12 +165,70 @@ class ImageIT {
     return argv;
   }
 
+  /**
+   * Runs a container to its end. One that hangs (under emulation, a stuck process) fails the test
+   * with its processes, as the host sees them, and is removed: killing {@code podman run} leaves it
+   * running.
+   */
   private static GitSync.Result run(List<String> argv) throws Exception {
+    List<String> named = new ArrayList<>(argv);
+    String name = "gitsync-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    if (named.contains("--name")) {
+      name = named.get(named.indexOf("--name") + 1);
+    } else {
+      named.addAll(2, List.of("--name", name));
+    }
     GitSync g =
         GitSync.startCommand(
-            Path.of(System.getProperty("java.io.tmpdir")), java.util.Map.of(), argv);
-    int code = g.waitFor(120);
-    return new GitSync.Result(code, g.out(), g.err());
+            Path.of(System.getProperty("java.io.tmpdir")), java.util.Map.of(), named);
+    try {
+      int code = g.waitFor(120);
+      return new GitSync.Result(code, g.out(), g.err());
+    } catch (AssertionError timedOut) {
+      String processes = processes(name);
+      new ProcessBuilder("podman", "rm", "-f", "--ignore", "-t", "0", name)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(60, SECONDS);
+      throw new AssertionError(
+          timedOut.getMessage()
+              + "\nthe container's processes (host pid, state, kernel wait of each thread, command):\n"
+              + processes,
+          timedOut);
+    }
+  }
+
+  /** The processes of container {@code name}, each with its threads' kernel waits. */
+  private static String processes(String name) {
+    StringBuilder out = new StringBuilder();
+    try {
+      long pid =
+          Long.parseLong(
+              Repo.run(Path.of("/"), List.of("podman", "inspect", "-f", "{{.State.Pid}}", name))
+                  .strip());
+      ProcessHandle root = ProcessHandle.of(pid).orElseThrow();
+      for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
+        Path proc = Path.of("/proc/" + p.pid());
+        String stat = Disk.readOrEmpty(proc.resolve("stat"));
+        String state = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 2)[0];
+        Map<String, Integer> waits = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+          tasks.forEach(t -> waits.merge(Disk.readOrEmpty(t.resolve("wchan")), 1, Integer::sum));
+        }
+        out.append(p.pid())
+            .append(' ')
+            .append(state)
+            .append(' ')
+            .append(waits)
+            .append(' ')
+            .append(p.info().commandLine().orElse("?"))
+            .append('\n');
+      }
+    } catch (Exception | AssertionError e) {
+      out.append("(could not list them: ").append(e).append(")\n");
+    }
+    return out.toString();
   }
 
   private static List<String> with(List<String> head, String... tail) {
