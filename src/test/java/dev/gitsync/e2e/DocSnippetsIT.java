@@ -66,6 +66,15 @@ class DocSnippetsIT {
     return env;
   }
 
+  /** The text of a snippet's fenced block. */
+  static String block(String snippet) throws Exception {
+    String doc = Files.readString(DOC);
+    int start = doc.indexOf("<!-- snippet: " + snippet + " -->");
+    assertThat(start).as("snippet " + snippet + " in " + DOC).isNotNegative();
+    int open = doc.indexOf('\n', doc.indexOf("```", start)) + 1;
+    return doc.substring(open, doc.indexOf("```", open));
+  }
+
   /** The chart's block, with the repository and root pointed at the test's. */
   private Map<String, String> chartEnv() throws Exception {
     Map<String, String> env = env("airflow-env");
@@ -85,6 +94,27 @@ class DocSnippetsIT {
     GitSync.Result r = GitSync.run(tmp, env, "--one-time");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(tmp.resolve("git/repo/dag_one.py")).hasContent("print('one')");
+  }
+
+  @Test
+  void theSparseCheckoutFile_checksOutOnlyTheDirectoriesItLists() throws Exception {
+    repo.commit("dags/etl.py", "print('etl')");
+    repo.commit("plugins/hooks.py", "print('hooks')");
+    repo.commit("services/api/main.go", "package main");
+    Path dirs = Files.writeString(tmp.resolve("dirs"), block("sparse-file"));
+    Map<String, String> env = env("sparse-env");
+    assertThat(env).containsKey("GITSYNC_SPARSE_CHECKOUT_FILE");
+    env.put("GITSYNC_SPARSE_CHECKOUT_FILE", dirs.toString());
+    env.put("GITSYNC_REPO", repo.url());
+    env.put("GITSYNC_ROOT", tmp.resolve("git").toString());
+    env.put("GITSYNC_LINK", "repo");
+    GitSync.Result r = GitSync.run(tmp, env, "--one-time");
+    assertThat(r.code()).as(r.err()).isZero();
+    Path link = tmp.resolve("git/repo");
+    assertThat(link.resolve("dags/etl.py")).hasContent("print('etl')");
+    assertThat(link.resolve("plugins/hooks.py")).exists();
+    assertThat(link.resolve("dag_one.py")).as("top-level files stay").exists();
+    assertThat(link.resolve("services")).doesNotExist();
   }
 
   @Test
