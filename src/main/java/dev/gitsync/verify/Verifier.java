@@ -529,8 +529,8 @@ public final class Verifier implements CommitCheck, AutoCloseable {
 
   /** gpg on the private home {@code home}, in batch mode, given 60 s. */
   private Result gpg(Path home, String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch"));
-    argv.add("--no-tty");
+    List<String> argv =
+        new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty"));
     argv.addAll(List.of(args));
     return runner.run(new Command(argv, stateDir, Map.of(), Duration.ofSeconds(60)));
   }

@@ -65,6 +65,20 @@ class VerifyIT {
     return GitSync.run(tmp, hostileHome(), a.toArray(new String[0]));
   }
 
+  /** A running sidecar verifying the head, polling every second and never giving up. */
+  private GitSync running(String... extra) throws Exception {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--repo=" + repo.url(),
+                "--root=" + root,
+                "--period=1s",
+                "--max-failures=-1",
+                "--verify=head"));
+    a.addAll(List.of(extra));
+    return GitSync.start(tmp, hostileHome(), a.toArray(new String[0]));
+  }
+
   /** A $HOME and $GNUPGHOME that trust every key the test made: git-sync must read neither. */
   private Map<String, String> hostileHome() throws Exception {
     Map<String, String> env = new HashMap<>();
@@ -249,17 +263,7 @@ class VerifyIT {
     Path revoked = tmp.resolve("revoked_keys");
     Files.writeString(revoked, "");
     String good = keys.sshCommit(repo, trustedKey, "f", "one");
-    g =
-        GitSync.start(
-            tmp,
-            hostileHome(),
-            "--repo=" + repo.url(),
-            "--root=" + root,
-            "--period=1s",
-            "--max-failures=-1",
-            "--verify=head",
-            "--verify-ssh-allowed-signers=" + allowed,
-            "--verify-ssh-revoked-keys=" + revoked);
+    g = running("--verify-ssh-allowed-signers=" + allowed, "--verify-ssh-revoked-keys=" + revoked);
     await().atMost(60, SECONDS).until(() -> Files.isSymbolicLink(root.resolve("remote")));
     assertThat(published()).isEqualTo(good);
 
@@ -379,14 +383,7 @@ class VerifyIT {
     Files.writeString(hook, "#!/bin/sh\necho \"$GITSYNC_HASH\" >> " + ran + "\n");
     hook.toFile().setExecutable(true);
     g =
-        GitSync.start(
-            tmp,
-            hostileHome(),
-            "--repo=" + repo.url(),
-            "--root=" + root,
-            "--period=1s",
-            "--max-failures=-1",
-            "--verify=head",
+        running(
             "--verify-gpg-keys=" + trusted,
             "--notify=generic+" + rx.url("/hook"),
             "--http-bind=127.0.0.1:0",

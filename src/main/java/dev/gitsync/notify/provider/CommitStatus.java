@@ -45,15 +45,16 @@ abstract class CommitStatus implements Provider {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new IOException("token_file does not hold an access token");
     }
-    // Without the query, and without a user (a clone URL pasted as is:
+    // The sink's URL without its query, and without a user (a clone URL pasted as is,
     // https://org@dev.azure.com/…).
+    URI u = sink.uri();
     String base =
         apiBase(
-            sink.uri()
-                .toString()
-                .replaceFirst("[?#].*$", "")
-                .replaceFirst("/+$", "")
-                .replaceFirst("^([a-z][a-z0-9+.-]*://)[^/@]*@", "$1"));
+            u.getScheme()
+                + "://"
+                + u.getHost()
+                + (u.getPort() < 0 ? "" : ":" + u.getPort())
+                + (u.getRawPath() == null ? "" : u.getRawPath().replaceFirst("/+$", "")));
     if (e.type() == EventType.TEST) {
       return Providers.request(
           "GET", URI.create(base + query(sink)), sink, new byte[0], headers(token, false));
